@@ -115,7 +115,7 @@ class Store:
 
     def _table_exists(self, table: str) -> bool:
         return self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0] > 0
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchall()[0][0] > 0
 
     # -- context management -------------------------------------------------
     def __enter__(self) -> "Store":
@@ -129,7 +129,8 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        row = rows[0] if rows else None
         return int(row[0]) if row else 0
 
     # -- writes ----------------------------------------------------------------
@@ -141,13 +142,13 @@ class Store:
         self.con.register("_incoming", frame)
         try:
             cols = ", ".join(frame.columns)
-            before = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            before = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             self._exec(
                 f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming "
                 f"WHERE {key} NOT IN (SELECT {key} FROM {table}) "
                 f"QUALIFY row_number() OVER (PARTITION BY {key}) = 1"
             )
-            after = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            after = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         finally:
             self.con.unregister("_incoming")
         return after - before
@@ -232,7 +233,8 @@ class Store:
 
     def document(self, doc_id: str) -> Document | None:
         cur = self.con.execute("SELECT * FROM documents WHERE doc_id = ?", [doc_id])
-        row = cur.fetchone()
+        rows = cur.fetchall()
+        row = rows[0] if rows else None
         if row is None:
             return None
         names = [d[0] for d in cur.description]
@@ -281,5 +283,5 @@ class Store:
         return self.con.execute("SELECT * FROM claims WHERE doc_id = ? ORDER BY char_start", [doc_id]).df()
 
     def counts(self) -> dict[str, int]:
-        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                 for t in ("documents", "place_mentions", "events", "claims")}

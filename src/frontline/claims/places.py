@@ -236,12 +236,13 @@ def _fallback_places(text: str) -> list[Mention]:
                 if key in _STOP:
                     continue
                 if key in gaz:
-                    hit = (s, s + len(cand), cand, gaz[key][0], j)
+                    hit = (s, s + len(cand), cand, gaz[key], j)
                     break
             if hit:
-                s, e, cand, place, j = hit
-                # sentence-initial lone common-word capitals ("Well", "Hope") are filtered by _STOP
-                out.append(Mention(offset + s, offset + e, cand, place))
+                s, e, cand, cands, j = hit
+                mention = Mention(offset + s, offset + e, cand, cands[0])
+                mention.candidates = cands
+                out.append(mention)
                 i = j
             else:
                 i += 1
@@ -253,7 +254,26 @@ def _fallback_places(text: str) -> list[Mention]:
                 out.append(Mention(m.start(), m.end(), m.group(0),
                                    Place(None, name, lat, lon, cc, None, "L", "RGN", 0, GEO_PRECISION_REGION)))
     out.sort(key=lambda x: x.start)
+    _disambiguate(out)
     return out
+
+
+def _disambiguate(mentions: list[Mention]) -> None:
+    """Pick, among same-name candidates, the one closest to the document's other places."""
+    anchors = [m.place for m in mentions
+               if len(getattr(m, "candidates", [m.place])) == 1 or m.place.feature_code in ("PCLI", "RGN")]
+    if not anchors:
+        return
+    lat = float(np.median([p.lat for p in anchors]))
+    lon = float(np.median([p.lon for p in anchors]))
+    for m in mentions:
+        cands = getattr(m, "candidates", None)
+        if not cands or len(cands) < 2 or m.place.feature_code in ("PCLI", "RGN"):
+            continue
+        def score(p: Place) -> float:
+            _, _, d = GEOD.inv(lon, lat, p.lon, p.lat)
+            return np.log10(p.population + 10) - d / 1_000_000.0 * 2.0
+        m.place = max(cands, key=score)
 
 
 def _merge_regions(text: str, mentions: list[Mention]) -> list[Mention]:

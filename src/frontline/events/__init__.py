@@ -1,0 +1,203 @@
+"""Event coder: sentences with a trigger, an actor and a resolved place become ACLED-style events.
+
+Public surface: :func:`extract_events`. Only asserted statements become events;
+future, conditional, hypothetical, negated and rhetorical ones are left to the
+claims ledger. Every event keeps its sentence, offsets and quote.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+from frontline.nlp import (ActorDictionary, Trigger, actor_dictionary, attribution, certainty, event_date,
+                           fatalities, find_triggers, modality, paragraphs, split_sentences)
+from frontline.records import (GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Actor, Document, Event, Place,
+                               Toponym)
+
+# Places never used as an event location: seas, continents, macro-regions without a country.
+_NON_LOCATION_CODES = {"CONT", "OCN", "SEA", "GULF", "BAY", "STRT", "RGN", "RGNH", "AREA"}
+# Text just before a place that makes it a reference point, not the event's location.
+_REFERENCE_BEFORE = re.compile(
+    r"(?:(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)"
+    r"(?:ern)?(?: part)? of|far (?:to the \w+ )?(?:of|from)|\bfrom|\bto the (?:north|south|east|west) of|miles (?:from|of)|"
+    r"km (?:from|of)|kilometres (?:from|of)|kilometers (?:from|of)|between|towards?|toward|border with|"
+    r"coast of|outskirts of|based in|vicinity of|near|outside|close to|countryside of|the road to)\s+(?:the\s+)?$", re.I)
+_NEAR_BEFORE = re.compile(r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|(?:north|south|east|west)(?:ern)?"
+                          r"(?: part)? of|region of|area of|around)\s+(?:the\s+)?$", re.I)
+_REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
+_HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
+                         r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
+_EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "retreat": 3, "presence": 4, "none": 5}
+_PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$", re.I)
+
+
+def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictionary | None = None) -> list[Event]:
+    """Events asserted in ``doc``, placed by its resolved ``toponyms``."""
+    actors = actors or actor_dictionary()
+    text = doc.text
+    paras = paragraphs(text)
+    historical = [bool(_HISTORICAL.search(text[s:e])) or _old_year(text[s:e], doc.published) for s, e in paras]
+    resolved = [t for t in toponyms if t.place is not None]
+    events: list[Event] = []
+    for index, (s_start, s_end) in enumerate(split_sentences(text)):
+        sentence = text[s_start:s_end]
+        if modality(sentence) != "asserted":
+            continue
+        para = next((i for i, (ps, pe) in enumerate(paras) if ps <= s_start < pe), None)
+        if para is not None and historical[para]:
+            continue
+        triggers = find_triggers(sentence)
+        if not triggers:
+            continue
+        source = attribution(sentence)
+        src_span = (s_start + source[1], s_start + source[2]) if source else None
+        places = [t for t in resolved if s_start <= t.start and t.end <= s_end and _usable(t, src_span)]
+        if not places:
+            continue
+        sentence_actors = [a for a in actors.find(sentence)
+                           if not (src_span and src_span[0] <= s_start + a.start < src_span[1])]
+        para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
+        fat = fatalities(sentence)
+        sentence_certainty = certainty(sentence)
+        by_place: dict[tuple, Event] = {}
+        for trigger, toponym, near in _attach(places, triggers, text, s_start):
+            actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors)
+            event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
+            when = event_date(sentence, s_start, doc.published, doc.date_precision, trigger.start)
+            place = toponym.place
+            precision = place.geo_precision
+            if near and precision < GEO_PRECISION_NEAR:
+                precision = GEO_PRECISION_NEAR
+            if _REGION_AFTER.match(text[toponym.end:toponym.end + 20]) and precision < GEO_PRECISION_REGION:
+                precision = GEO_PRECISION_NEAR
+            key = (place.geonameid, place.name)
+            event = Event(
+                event_id=_event_id(doc.doc_id, s_start, s_end, place, sub_type),
+                doc_id=doc.doc_id, sentence=index, char_start=s_start, char_end=s_end, quote=sentence,
+                event_date=when.date, time_precision=when.time_precision, event_type=event_type,
+                sub_event_type=sub_type, actor1=actor1, actor2=actor2, place=place, location=toponym.mention,
+                geo_precision=precision, geo_score=round(toponym.score, 3), certainty=sentence_certainty,
+                attributed_to=source[0] if source else None, source=doc.outlet,
+                notes=f"trigger '{trigger.text}' ({trigger.effect}) at {s_start + trigger.start}-{s_start + trigger.end}; "
+                      f"place '{toponym.mention}' at {toponym.start}-{toponym.end}",
+                score=round(toponym.score, 3),
+            )
+            previous = by_place.get(key)
+            if previous is None or _EFFECT_RANK[trigger.effect] < _rank(previous):
+                by_place[key] = event
+        sentence_events = sorted(by_place.values(), key=lambda e: e.event_id)
+        if fat and sentence_events:
+            lethal = [e for e in sentence_events if e.event_type != "Strategic developments"] or sentence_events
+            first = min(lethal, key=lambda e: e.notes)
+            i = sentence_events.index(first)
+            sentence_events[i] = replace(first, fatalities_low=fat.low, fatalities_best=fat.best,
+                                         fatalities_high=fat.high)
+        events.extend(sentence_events)
+    return events
+
+
+def _rank(event: Event) -> int:
+    m = re.search(r"\((\w+)\)", event.notes or "")
+    return _EFFECT_RANK.get(m.group(1), 5) if m else 5
+
+
+def _old_year(text: str, published: str | None) -> bool:
+    """A paragraph dated by a year long before publication is history, not news."""
+    if not published:
+        return False
+    pub_year = int(published[:4])
+    years = [int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", text)]
+    return bool(years) and max(years) < pub_year - 3
+
+
+def _usable(t: Toponym, src_span: tuple[int, int] | None) -> bool:
+    p = t.place
+    if p.feature_class == "H" or (p.feature_code in _NON_LOCATION_CODES and not p.country):
+        return False
+    if p.feature_code == "CONT":
+        return False
+    if src_span and src_span[0] <= t.start < src_span[1]:
+        return False  # "the government based in Tobruk said": the source's seat, not the event's place
+    if not t.mention[:1].isupper():
+        return False
+    if t.mention.lower() != p.name.lower() and re.search(r"(?:an|ese|ish|ian|i)$", t.mention) and \
+            t.mention.lower().rstrip("n") not in p.name.lower():
+        return False  # a demonym ("Libyan coast") describes, it does not place
+    return True
+
+
+def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: int):
+    """Pair each place with the trigger it belongs to: the nearest one before it, else the nearest after.
+
+    Places that are only reference points ("far to the east of Sirte", "from Syria") are dropped
+    when the trigger has another place, and kept as "near" (geo_precision 2) otherwise.
+    """
+    pairs: dict[Trigger, list[tuple[Toponym, bool]]] = {}
+    for t in places:
+        rel = t.start - s_start
+        before = [tr for tr in triggers if tr.end <= rel]
+        trigger = before[-1] if before else min(triggers, key=lambda tr: abs(tr.start - rel))
+        lead = text[max(s_start, t.start - 40):t.start]
+        reference = bool(_REFERENCE_BEFORE.search(lead))
+        near = bool(_NEAR_BEFORE.search(lead))
+        pairs.setdefault(trigger, []).append((t, reference, near))
+    for trigger, items in pairs.items():
+        primary = [(t, near) for t, reference, near in items if not reference]
+        if not primary:
+            t, _, _ = items[0]
+            primary = [(t, True)]
+        for t, near in primary:
+            yield trigger, t, near
+
+
+def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Place, para_text: str,
+                actors: ActorDictionary) -> tuple[str | None, str | None]:
+    """(actor1, actor2): the agent before the trigger (or after "by"), and the target after it."""
+    before = [a for a in found if a.end <= trigger.start]
+    after = [a for a in found if a.start >= trigger.end]
+    agent = None
+    passive = next((a for a in after if _PASSIVE_BY.match(sentence[trigger.end:a.start])), None)
+    if passive:
+        agent = passive
+    else:
+        armed_before = [a for a in before if a.kind != "civilians"]
+        if armed_before:
+            agent = armed_before[-1]
+        elif after:
+            agent = next((a for a in after if a.kind != "civilians"), None)
+    target = next((a for a in after if a is not agent and a.name != (agent.name if agent else None)), None)
+    if target is None:
+        target = next((a for a in before if a is not agent and a.kind == "civilians"), None)
+    return _resolve_generic(agent, place, para_text, actors), _resolve_generic(target, place, para_text, actors)
+
+
+def _resolve_generic(actor: Actor | None, place: Place, para_text: str, actors: ActorDictionary) -> str | None:
+    if actor is None:
+        return None
+    if actor.kind == "generic_state":
+        return actors.government_of(place.country) or actor.name
+    if actor.kind == "generic_armed":
+        named = [a for a in actors.find(para_text) if a.kind == "armed_group"]
+        return named[0].name if named else actor.name
+    return actor.name
+
+
+def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: ActorDictionary) -> tuple[str, str]:
+    entry1 = actors.entries.get(actor1) if actor1 else None
+    entry2 = actors.entries.get(actor2) if actor2 else None
+    if trigger.effect == "take" and entry1 is not None and entry1.kind in ("state_forces", "external_forces") \
+            and trigger.state_sub_event_type:
+        return trigger.event_type, trigger.state_sub_event_type
+    if trigger.effect == "contest" and trigger.sub_event_type == "Armed clash" and re.match(r"attack|target", trigger.text, re.I):
+        if entry2 is None or entry2.kind == "civilians":
+            return "Violence against civilians", "Attack"
+    return trigger.event_type, trigger.sub_event_type
+
+
+def _event_id(doc_id: str, start: int, end: int, place: Place, sub_type: str) -> str:
+    raw = f"{doc_id}|{start}|{end}|{place.geonameid}|{place.name}|{sub_type}"
+    return "ev-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+__all__ = ["extract_events"]

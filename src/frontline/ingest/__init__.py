@@ -230,7 +230,10 @@ def ingest_paths(paths: Iterable[str | Path], meta: str | Path | dict | None = N
     result = IngestResult()
     meta_rows = meta if isinstance(meta, dict) else read_meta(meta)
     seen: set[str] = set()
+    meta_file = Path(meta).resolve() if isinstance(meta, (str, Path)) else None
     for path in iter_files(paths):
+        if meta_file is not None and path.resolve() == meta_file:
+            continue  # the metadata file beside the reports is not a report
         result.files_read += 1
         try:
             docs, errors = read_file(path, meta_rows, max_bytes)

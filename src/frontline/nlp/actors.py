@@ -89,8 +89,14 @@ class ActorDictionary:
             if start < last_end:
                 continue
             entry = self.entries[name]
-            found.append(Actor(actor_id=name, name=name, start=start, end=end, mention=alias,
-                               kind=entry.kind, country=entry.country))
+            previous = found[-1] if found else None
+            if previous is not None and entry.kind in GENERIC_KINDS and previous.kind not in GENERIC_KINDS \
+                    and not text[previous.end:start].strip():
+                # "ISIL fighters", "Daesh militants": the generic noun belongs to the named actor
+                previous.end, previous.mention = end, text[previous.start:end]
+            else:
+                found.append(Actor(actor_id=name, name=name, start=start, end=end, mention=alias,
+                                   kind=entry.kind, country=entry.country))
             last_end = end
         return found
 

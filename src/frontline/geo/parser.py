@@ -1,0 +1,430 @@
+"""Geoparsing: detect place names in raw text and resolve them against the gazetteer.
+
+Detection: capitalised token runs are matched (longest first) against the normalised name
+index; every match is scored by a logistic model over span features (match type, feature
+type, population, capitalisation context, locative prepositions, person-name cues, ...).
+Resolution: every candidate Place is scored by a second logistic model over candidate
+features (population, feature type, country/admin1 agreement with the rest of the document
+and the country hint, distance to the other places, name-match quality); the best one wins.
+The weights live in ``frontline/data/geo_model.json`` and are produced by
+``python -m frontline.geo.train`` (cross-validated on the dev corpora).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..records import Place, Toponym
+from .gazetteer import (K_ADM1, K_ADM2, K_CITY, K_CONT, K_COUNTRY, K_RGN, K_SEA, M_ALIAS, M_ALT, M_DEMONYM,
+                        M_PARTIAL, M_PRIMARY, Gazetteer, load_gazetteer)
+from .normalize import norm
+
+MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Pt|Ste)\.|[^\W\d_]+(?:-[^\W\d_]+)*(?:['’](?![sS]\b)[^\W\d_]+)*")
+_CONNECT = {"of", "the", "de", "del", "la", "le", "al", "el", "upon", "on", "du", "des", "da", "do", "dos", "das",
+            "y", "and", "am", "an", "der", "di", "en", "sur", "ez", "es", "ad", "ar", "as", "ash", "at", "az", "bin", "ibn", "ben", "bani", "&"}
+_DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "upper", "lower",
+               "northeastern", "northwestern", "southeastern", "southwestern"}
+_LOC_PREP = {"in", "at", "from", "near", "to", "across", "outside", "into", "throughout", "towards", "toward", "around",
+             "via", "between", "through", "within", "inside", "of", "on", "over", "visit", "visited", "visiting", "leave", "left"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "gov", "governor", "sen", "senator", "rep", "representative", "judge",
+           "justice", "coach", "pope", "king", "queen", "prince", "princess", "lord", "lady", "sir", "saint", "st", "general",
+           "gen", "col", "colonel", "captain", "capt", "lt", "sgt", "prof", "professor", "minister", "chancellor", "mayor",
+           "sheikh", "father", "rev", "reverend", "brother", "sister", "uncle", "aunt", "officer", "detective", "agent",
+           "attorney", "secretary", "chairman", "ceo", "director", "spokesman", "spokeswoman", "commander", "marshal", "field"}
+_PERSON_NEXT = {"said", "says", "told", "added", "explained", "wrote", "asked", "argued", "believes", "thinks",
+                "announced", "claimed", "insisted", "stated", "noted", "recalled", "replied", "admitted", "who", "himself", "herself"}
+_ORG_NEXT = {"university", "college", "school", "times", "post", "news", "county", "street", "st", "avenue", "ave", "road",
+             "rd", "boulevard", "blvd", "hospital", "airport", "church", "center", "centre", "company", "corp", "inc", "bank",
+             "club", "park", "hall", "house", "river", "lake", "mountain", "mountains", "bay", "island", "islands", "valley",
+             "herald", "tribune", "journal", "daily", "gazette", "press", "group", "council", "state", "institute", "united",
+             "city", "fc", "department", "police", "high", "academy", "museum", "stadium", "bridge", "square", "library"}
+_COMMON = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+           "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "i", "a", "the", "this",
+           "that", "it", "he", "she", "we", "they", "you", "but", "and", "or", "if", "in", "on", "at", "as", "so", "no",
+           "yes", "not", "all", "one", "two", "man", "god", "christ", "mobile", "reading", "bath", "orange", "bay", "union",
+           "liberty", "independence", "victoria", "hope", "paradise", "eden", "mission", "university", "college", "police",
+           "court", "hospital", "school", "church", "christian", "muslim", "islam", "islamic", "jewish", "catholic",
+           "republican", "democrat", "democratic", "congress", "senate", "house", "white", "black", "brown", "green",
+           "young", "little", "long", "best", "love", "home", "centre", "center", "national", "federal", "state", "city",
+           "county", "north", "south", "east", "west", "central", "new", "old", "great", "royal", "general", "time", "day",
+           "year", "week", "world", "earth", "internet", "web", "online", "health", "ministry", "government", "army"}
+
+KIND_NAMES = {K_CITY: "city", K_ADM1: "adm1", K_COUNTRY: "country", K_CONT: "cont", K_RGN: "rgn", K_SEA: "sea", K_ADM2: "adm2"}
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    tok0: int  # token index range
+    tok1: int
+    cands: list = field(default_factory=list)  # (place index, match type, similarity)
+    feats: dict = field(default_factory=dict)
+    p_det: float = 0.0
+
+
+# ---------------------------------------------------------------- model
+class _Model:
+    def __init__(self, path: Path = MODEL_FILE) -> None:
+        d = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        self.det = d.get("detection", _DEFAULT_DET)
+        self.res = d.get("resolution", _DEFAULT_RES)
+        self.threshold = float(d.get("threshold", 0.5))
+        self.meta = d.get("meta", {})
+
+    @staticmethod
+    def score(w: dict, f: dict) -> float:
+        z = w.get("bias", 0.0)
+        for k, v in f.items():
+            z += w.get(k, 0.0) * v
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+_DEFAULT_DET = {
+    "bias": -1.0, "mt_primary": 1.5, "mt_alias": 2.5, "mt_alt": 0.3, "mt_demonym": -1.5, "mt_partial": -1.0, "fuzzy": -2.0,
+    "k_country": 2.5, "k_adm1": 1.5, "k_cont": 2.0, "k_rgn": 1.5, "k_sea": 1.5, "logpop": 2.0, "sent_initial": -0.8,
+    "emb_left": -1.5, "emb_right": -2.0, "loc_prep": 1.2, "title_prev": -4.0, "person_next": -1.5, "org_next": -1.5,
+    "lower_elsewhere": -2.0, "person_surname": -3.0, "common": -2.5, "comma_place": 1.0, "ntok": 0.3, "allcaps": -0.5,
+}
+_DEFAULT_RES = {
+    "bias": 0.0, "logpop": 1.5, "k_country": 3.0, "k_adm1": 1.0, "k_cont": 2.0, "k_rgn": 1.5, "k_sea": 1.0, "pplc": 1.5,
+    "ppla": 0.5, "mt_primary": 1.0, "mt_alt": -1.5, "mt_demonym": -0.5, "sim": 3.0, "doc_cc": 3.0, "hint_cc": 3.0,
+    "adm1_in_doc": 2.0, "cc_in_doc": 1.0, "near_other": 1.5, "prior_rank0": 1.0,
+}
+
+
+@lru_cache(maxsize=2)
+def get_model(path: str = str(MODEL_FILE)) -> _Model:
+    return _Model(Path(path))
+
+
+# ---------------------------------------------------------------- detection
+def _tokens(text: str):
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _is_cap(tok: str) -> bool:
+    if tok[0].isupper():
+        return True
+    # al-Andalus, ad-Dawr
+    return "-" in tok and any(part[:1].isupper() for part in tok.split("-")[1:])
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘(":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n:"
+
+
+def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, max_tok: int = 6) -> tuple[list[Span], list]:
+    toks = _tokens(text)
+    n = len(toks)
+    spans: list[Span] = []
+    i = 0
+    index = gaz.index
+    while i < n:
+        s0, e0, t0 = toks[i]
+        lower_dir = t0.lower() in _DIRECTIONS and not t0[0].isupper()
+        if not (_is_cap(t0) or lower_dir):
+            i += 1
+            continue
+        best = None
+        j = i
+        end_tok = min(n, i + max_tok)
+        while j < end_tok:
+            sj, ej, tj = toks[j]
+            if j > i:
+                gap = text[toks[j - 1][1]:sj]
+                if gap not in (" ", "-", " - ", ". ") and not (gap == " " or (gap.strip() == "" and "\n" not in gap and len(gap) <= 2)):
+                    break
+                if not _is_cap(tj) and tj.lower() not in _CONNECT:
+                    break
+            if _is_cap(tj):
+                key = norm(text[s0:ej])
+                if key in index:
+                    best = (j, ej)
+            j += 1
+        if best is None and fuzzy and not lower_dir and len(t0) >= 5 and t0[0].isupper() and not t0.isupper():
+            # transliteration variants of single (or hyphenated) words / two-word names
+            for jj in (min(n - 1, i + 1), i):
+                if jj > i and (text[toks[i][1]:toks[jj][0]] != " " or not _is_cap(toks[jj][2])):
+                    continue
+                cand = gaz.fuzzy(text[s0:toks[jj][1]], min_sim=0.8, limit=10)
+                if cand:
+                    sp = Span(s0, toks[jj][1], text[s0:toks[jj][1]], i, jj + 1, cands=cand[:30])
+                    spans.append(sp)
+                    i = jj + 1
+                    break
+            else:
+                i += 1
+            continue
+        if best is None:
+            i += 1
+            continue
+        j, ej = best
+        sp = Span(s0, ej, text[s0:ej], i, j + 1)
+        sp.cands = [(pi, m, 1.0) for pi, m in gaz.exact(sp.text)][:60]
+        spans.append(sp)
+        i = j + 1
+    return spans, toks
+
+
+def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, surnames: set) -> dict:
+    f: dict = {}
+    i0, i1 = sp.tok0, sp.tok1
+    best_m = min(m for _, m, _ in sp.cands)
+    fz = min(1.0 - s for _, _, s in sp.cands)
+    f["mt_" + ("primary", "alias", "alt", "demonym", "partial")[best_m]] = 1.0
+    if fz > 0:
+        f["fuzzy"] = 1.0
+    top = max(sp.cands, key=lambda c: gaz.prior[c[0]] - 3 * (c[1] >= M_ALT))[0]
+    kinds = {int(gaz.kind[c[0]]) for c in sp.cands if c[1] <= M_ALIAS} or {int(gaz.kind[top])}
+    for k in kinds:
+        if k != K_CITY:
+            f["k_" + KIND_NAMES[k]] = 1.0
+    f["logpop"] = math.log10(1 + max(int(gaz.pop[c[0]]) for c in sp.cands if c[1] <= M_ALT or True)) / 7.0
+    f["ncand"] = math.log1p(len(sp.cands)) / 4.0
+    f["ntok"] = min(i1 - i0, 4) / 4.0
+    if _sentence_initial(text, sp.start):
+        f["sent_initial"] = 1.0
+    prev = toks[i0 - 1] if i0 > 0 else None
+    nxt = toks[i1] if i1 < len(toks) else None
+    if prev is not None:
+        gap = text[prev[1]:sp.start]
+        pw = prev[2].lower().rstrip(".")
+        if gap == " " and _is_cap(prev[2]) and not f.get("sent_initial") and pw not in _LOC_PREP and pw not in _TITLES:
+            f["emb_left"] = 1.0
+        if pw in _LOC_PREP and gap.strip() == "":
+            f["loc_prep"] = 1.0
+            f["prep_" + pw] = 1.0
+        if pw in _TITLES and gap.strip() in ("", "."):
+            f["title_prev"] = 1.0
+        if pw in _DIRECTIONS:
+            f["dir_prev"] = 1.0
+    if nxt is not None:
+        gap = text[sp.end:nxt[0]]
+        nw = nxt[2].lower()
+        if gap == " " and _is_cap(nxt[2]):
+            f["emb_right"] = 1.0
+            if nw in _ORG_NEXT:
+                f["org_next"] = 1.0
+        if nw in _PERSON_NEXT and gap.strip(" ,") == "":
+            f["person_next"] = 1.0
+        if gap in (", ",) and _is_cap(nxt[2]):
+            k = norm(nxt[2])
+            t = gaz.index.get(k)
+            if t and any(gaz.kind[t[j]] in (K_ADM1, K_COUNTRY) for j in range(0, min(len(t), 20), 2)):
+                f["comma_place"] = 1.0
+    if sp.end < len(text) and text[sp.end:sp.end + 2] in ("'s", "’s"):
+        f["possessive"] = 1.0
+    low = sp.text.lower()
+    if low in doc_lower:
+        f["lower_elsewhere"] = 1.0
+    if low in _COMMON or norm(sp.text) in _COMMON:
+        f["common"] = 1.0
+    if sp.text in surnames:
+        f["person_surname"] = 1.0
+    if sp.text.isupper() and len(sp.text) > 3:
+        f["allcaps"] = 1.0
+    if len(sp.text) <= 3:
+        f["short"] = 1.0
+    return f
+
+
+def _doc_context(text: str, toks) -> tuple[set, set]:
+    doc_lower = {t[2] for t in toks if t[2][:1].islower()}
+    # last words of multi-token capitalised runs that start with a word that is not a title/direction
+    surnames = set()
+    run: list = []
+    for k, (s, e, t) in enumerate(toks + [(len(text) + 2, len(text) + 2, "x")]):
+        if _is_cap(t) and (not run or text[run[-1][1]:s] == " "):
+            run.append((s, e, t))
+            continue
+        if len(run) == 2:
+            first = run[0][2].lower().rstrip(".")
+            if first not in _DIRECTIONS and first not in _TITLES and first not in _LOC_PREP and first not in ("the", "new", "san", "los", "las", "saint", "fort", "port", "mount", "lake", "el", "al", "la") and not _sentence_initial(text, run[0][0]):
+                surnames.add(run[1][2])
+        run = [(s, e, t)] if _is_cap(t) else []
+    return doc_lower, surnames
+
+
+# ---------------------------------------------------------------- resolution
+def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: dict) -> dict:
+    k = int(gaz.kind[ci])
+    f = {"logpop": math.log10(1 + int(gaz.pop[ci])) / 7.0, "sim": sim}
+    if k != K_CITY:
+        f["k_" + KIND_NAMES[k]] = 1.0
+    fc = gaz.fcode[ci]
+    if fc == "PPLC":
+        f["pplc"] = 1.0
+    elif fc.startswith("PPLA"):
+        f["ppla"] = 1.0
+    f["mt_" + ("primary", "alias", "alt", "demonym", "partial")[m]] = 1.0
+    if rank == 0:
+        f["prior_rank0"] = 1.0
+    cc = gaz.cc[ci]
+    if cc:
+        share = ctx["cc_share"].get(cc, 0.0)
+        f["doc_cc"] = share
+        if cc in ctx["cc_mentioned"]:
+            f["cc_in_doc"] = 1.0
+        if ctx["hint"] and cc in ctx["hint"]:
+            f["hint_cc"] = 1.0
+        if k == K_CITY and (cc, gaz.adm1[ci]) in ctx["adm1_mentioned"]:
+            f["adm1_in_doc"] = 1.0
+    pts = ctx["points"]
+    if pts is not None and len(pts):
+        d = _hav_km(gaz.lat[ci], gaz.lon[ci], pts[:, 0], pts[:, 1])
+        d = d[d > 1.0] if (d > 1.0).any() else d
+        f["near_other"] = max(0.0, 1.0 - math.log10(1 + float(np.min(d))) / 4.0)
+    return f
+
+
+def _hav_km(lat1, lon1, lat2, lon2):
+    p = math.pi / 180
+    a = np.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * np.cos(lat2 * p) * np.sin((lon2 - lon1) * p / 2) ** 2
+    return 12742.0 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
+    cc_w: Counter = Counter()
+    cc_mentioned: set = set()
+    adm1_mentioned: set = set()
+    pts = []
+    for sp in spans:
+        if not sp.cands:
+            continue
+        w = sp.p_det if weights else 1.0
+        top = sp.cands[0][0]
+        ccs = {gaz.cc[c] for c, m, s in sp.cands[:10] if gaz.cc[c] and m <= M_ALT}
+        k = int(gaz.kind[top])
+        if k == K_COUNTRY:
+            cc_mentioned.add(gaz.cc[top])
+        if k == K_ADM1:
+            adm1_mentioned.add((gaz.cc[top], gaz.names[top]))
+            cc_mentioned.add(gaz.cc[top])
+        for c in ccs:
+            cc_w[c] += w / len(ccs)
+        if k == K_CITY and len(sp.cands) <= 2:
+            pts.append((gaz.lat[top], gaz.lon[top]))
+    tot = sum(cc_w.values()) or 1.0
+    return {"cc_share": {c: v / tot for c, v in cc_w.items()}, "cc_mentioned": cc_mentioned,
+            "adm1_mentioned": adm1_mentioned, "hint": hint, "points": np.array(pts) if pts else None}
+
+
+def _rank(gaz: Gazetteer, sp: Span) -> list:
+    return sorted(sp.cands, key=lambda c: -(gaz.prior[c[0]] - 4.0 * (c[1] >= M_ALT) - 6.0 * (1.0 - c[2])))
+
+
+def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _Model, *, use_weights: bool = True, keep: int = 10):
+    """Rank each span's candidates; returns per span a list of (place index, prob) best first."""
+    for sp in spans:
+        sp.cands = _rank(gaz, sp)
+    ctx = _build_context(gaz, spans, hint, use_weights)
+    # second pass context from first-pass winners
+    out = []
+    for sp in spans:
+        scored = []
+        for r, (ci, m, sim) in enumerate(sp.cands[:30]):
+            f = _res_features(gaz, ci, m, sim, r, ctx)
+            scored.append((ci, model.score(model.res, f), f))
+        scored.sort(key=lambda x: -x[1])
+        out.append(scored[:keep])
+    return out
+
+
+# ---------------------------------------------------------------- public
+def _hint_set(country_hint) -> set | None:
+    if not country_hint:
+        return None
+    if isinstance(country_hint, str):
+        return {c.strip().upper() for c in country_hint.split(",") if c.strip()}
+    return {c.upper() for c in country_hint}
+
+
+def analyse(text: str, gaz: Gazetteer, *, country_hint=None, model: _Model | None = None):
+    """Internal: spans with detection features/probabilities and ranked candidates."""
+    model = model or get_model()
+    spans, toks = find_spans(text, gaz)
+    doc_lower, surnames = _doc_context(text, toks)
+    for sp in spans:
+        sp.feats = _span_features(sp, text, toks, gaz, doc_lower, surnames)
+        sp.p_det = model.score(model.det, sp.feats)
+    ranked = resolve_spans(gaz, spans, _hint_set(country_hint), model)
+    return spans, ranked
+
+
+def geoparse(text: str, *, country_hint: str | None = None, gazetteer: Gazetteer | None = None,
+             threshold: float | None = None) -> list[Toponym]:
+    """Detect and resolve the place names in ``text``.
+
+    Returns Toponyms (Python str offsets) with the resolved Place, a calibrated score
+    (P(toponym) * P(right place)), and up to 5 candidates considered.
+    """
+    gaz = gazetteer or load_gazetteer()
+    model = get_model()
+    thr = model.threshold if threshold is None else threshold
+    spans, ranked = analyse(text, gaz, country_hint=country_hint, model=model)
+    out = []
+    for sp, r in zip(spans, ranked):
+        if sp.p_det < thr or not r:
+            continue
+        best, p_res, _ = r[0]
+        tot = sum(x[1] for x in r) or 1.0
+        p_res_n = p_res / tot if len(r) > 1 else p_res
+        score = sp.p_det * max(p_res_n, min(p_res, 0.99) if len(r) == 1 else p_res_n)
+        out.append(Toponym(start=sp.start, end=sp.end, mention=sp.text, place=gaz.place(best),
+                           score=round(float(score), 4), candidates=[gaz.place(c) for c, _, _ in r[:5]]))
+    return out
+
+
+def resolve(name: str, *, countries: tuple[str, ...] = (), near: tuple[float, float] | None = None,
+            gazetteer: Gazetteer | None = None) -> Place | None:
+    """Resolve a single place name (no document context), optionally restricted to ``countries``
+    (ISO alpha-2) and biased towards the point ``near`` = (lat, lon)."""
+    gaz = gazetteer or load_gazetteer()
+    cands = gaz.candidates(name)
+    if not cands:
+        return None
+    cs = {c.upper() for c in countries} if countries else None
+    if cs:
+        inside = [c for c in cands if gaz.cc[c[0]] in cs]
+        if inside:
+            cands = inside
+        else:
+            return None
+    best, best_s = None, -1e9
+    for ci, m, sim in cands:
+        s = gaz.prior[ci] - 4.0 * (m >= M_ALT) - 8.0 * (1.0 - sim) - 1.0 * (m == M_DEMONYM) - 2.0 * (m == M_PARTIAL)
+        if near is not None:
+            d = float(_hav_km(near[0], near[1], np.array([gaz.lat[ci]]), np.array([gaz.lon[ci]]))[0])
+            s -= 2.0 * math.log10(1 + d / 10.0)
+        if s > best_s:
+            best, best_s = ci, s
+    return gaz.place(best)
+
+
+def distance_km(a, b) -> float:
+    """WGS84 geodesic distance in km between Places or (lat, lon) tuples."""
+    la, oa = (a.lat, a.lon) if isinstance(a, Place) else (float(a[0]), float(a[1]))
+    lb, ob = (b.lat, b.lon) if isinstance(b, Place) else (float(b[0]), float(b[1]))
+    _, _, d = _geod().inv(oa, la, ob, lb)
+    return float(d) / 1000.0
+
+
+@lru_cache(maxsize=1)
+def _geod():
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")

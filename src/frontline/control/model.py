@@ -62,7 +62,8 @@ class ControlParams:
     band: tuple[float, float] = (0.25, 0.75)  # uncertainty band: held at p >= band[1] (low), >= band[0] (high)
     w_take: float = 0.85               # territory taken / lost
     w_base: float = 0.6                # headquarters or base established
-    w_battle: float = 0.35             # battle: pull each side towards 0.5
+    w_battle: float = 0.35             # battle: pull each side towards contest_level
+    contest_level: float = 0.5         # where repeated battles leave both sides (< threshold: contested = not held)
     w_presence: float = 0.25           # presence confirms (logistic) an existing hold
     certainty_weights: dict = field(default_factory=lambda: {"stated": 1.0, "reported": 0.85, "hedged": 0.45})
     near_factor: float = 0.7           # geo_precision 2 (near / part of) events count this much
@@ -262,12 +263,13 @@ def _prepare(events: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
 
 def _effects(df: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
     """One row per (event, actor) effect: columns row, actor_name, kind, weight."""
+    same = df["actor2"].notna() & (df["actor2"].astype(str) == df["actor1"].astype(str))
+    df = df.assign(actor2=df["actor2"].where(~same, None))
     et, st = df["et"], df["st"]
     take = st.isin(TAKE_SUBTYPES)
     base = st.isin(BASE_SUBTYPES)
     battle = (et == "battles") & ~take
     target = st.isin(TARGET_SUBTYPES)
-    remote_self = (et == "explosions/remote violence") & ~target
     vac = et == "violence against civilians"
     strat = (et == "strategic developments") & st.isin(STRATEGIC_PRESENCE)
     parts = []
@@ -283,8 +285,11 @@ def _effects(df: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
     add(base, "actor1", GAIN, params.w_base)
     add(battle, "actor1", CONTEST, params.w_battle)
     add(battle, "actor2", CONTEST, params.w_battle)
+    # strikes from afar: the target is present at the place; the attacker need not be
     add(target, "actor2", PRESENCE, params.w_presence)
-    add(remote_self | vac | strat, "actor1", PRESENCE, params.w_presence)
+    # violence against civilians, looting, arrests: the perpetrator is present
+    # (IEDs, mines and suicide bombs are attacks behind the lines: no effect at all)
+    add(vac | strat, "actor1", PRESENCE, params.w_presence)
     if not parts:
         return pd.DataFrame(columns=["row", "actor_name", "kind", "weight"])
     eff = pd.concat(parts, ignore_index=True)
@@ -324,9 +329,8 @@ def _snap(df: pd.DataFrame, base: pd.DataFrame, frame: _coast.LocalFrame, snap_k
         counts = np.bincount(inverse, minlength=len(uniq))
         order = rest[np.argsort(-counts[rest], kind="stable")]
         tree = cKDTree(upts[order])
-        names = df.groupby(inverse)["location"].agg(lambda s: s.dropna().astype(str).mode().iloc[0]
-                                                    if s.notna().any() else None)
-        countries = df.groupby(inverse)["country"].agg(lambda s: s.dropna().iloc[0] if s.notna().any() else None)
+        names = df.groupby(inverse)["location"].first()
+        countries = df.groupby(inverse)["country"].first()
         taken = np.zeros(len(order), bool)
         for k in range(len(order)):
             if taken[k]:
@@ -427,7 +431,8 @@ def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from
     else:
         eff = pd.DataFrame(columns=["row", "actor_name", "kind", "weight", "actor", "place", "day", "event_id"])
 
-    # inheritance for places without effects
+    # places with evidence carry a state and a cell; event-free settlements take the state of the
+    # nearest evidenced place within influence_km (reported, not drawn: they lie inside its cell)
     evid = np.zeros(n_pl, bool)
     if len(eff):
         evid[eff.place.unique().astype(int)] = True
@@ -444,19 +449,29 @@ def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from
         state_from[tgt[ok]] = src[ok]
     allplaces = allplaces.copy()
     allplaces["state_from"] = state_from
+    allplaces["evidenced"] = evid
     allplaces["place_id"] = np.where(allplaces.geonameid.notna(),
                                      pd.to_numeric(allplaces.geonameid, errors="coerce").fillna(0),
                                      -(np.arange(n_pl) + 1)).astype(np.int64)
 
     pad_deg = params.max_radius_km / 100.0 + 0.5
-    if len(allplaces):
-        bbox = (float(allplaces.lon.min() - pad_deg), float(allplaces.lat.min() - pad_deg),
-                float(allplaces.lon.max() + pad_deg), float(allplaces.lat.max() + pad_deg))
+    ev_pl = allplaces[evid] if evid.any() else allplaces
+    if len(ev_pl):
+        bbox = (float(ev_pl.lon.min() - pad_deg), float(ev_pl.lat.min() - pad_deg),
+                float(ev_pl.lon.max() + pad_deg), float(ev_pl.lat.max() + pad_deg))
     else:
         bbox = (0.0, 0.0, 0.0, 0.0)
-    cells, coast_cells, coast_km, land = [None] * n_pl, [None] * n_pl, {}, None
-    if geometry and n_pl:
-        cells, coast_cells, coast_km, land = _tessellate(pts, frame, bbox, params)
+    cells, coast_cells, land = [None] * n_pl, [None] * n_pl, None
+    coast_km = {}
+    if geometry and evid.any():
+        ev_idx = np.nonzero(evid)[0]
+        c, cc, ck, land = _tessellate(pts[ev_idx], frame, bbox, params)
+        for k, i in enumerate(ev_idx):
+            cells[i], coast_cells[i] = c[k], cc[k]
+        for res, arr in ck.items():
+            full = np.zeros(n_pl)
+            full[ev_idx] = arr
+            coast_km[res] = full
     return ControlResult(dates=dates, days=days, actors=actors, places=allplaces, prob=prob[:, :, :n_act],
                          cells=cells, coast_cells=coast_cells, coast_km=coast_km, effects=eff, params=params,
                          region=regions, bbox=bbox, settlement_source=source, land=land)
@@ -508,7 +523,7 @@ def _run_states(eff: pd.DataFrame, places: pd.DataFrame, frame, params: ControlP
             elif kind == LOSE:
                 p[a] *= (1.0 - w)
             elif kind == CONTEST:
-                p[a] += w * (0.5 - p[a])
+                p[a] += w * (params.contest_level - p[a])
                 tot = p.sum()
                 if tot > 1.0:
                     others = np.arange(n_act) != a
@@ -593,6 +608,8 @@ def coastline_held(result: ControlResult, actor: str, resolutions=None) -> pd.Da
     resolutions = resolutions or [r for r in result.params.resolutions if r in result.coast_km]
     p = result.probability(actor)
     lo, hi = result.params.band
+    if "evidenced" in result.places:
+        p = p * result.places["evidenced"].to_numpy(bool)[None, :]
     rows = []
     for res in resolutions:
         ck = result.coast_km.get(res)

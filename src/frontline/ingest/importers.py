@@ -167,7 +167,7 @@ _DATE_PREC = {1: TIME_PRECISION_DAY, 2: TIME_PRECISION_WEEK, 3: TIME_PRECISION_W
               5: TIME_PRECISION_UNKNOWN}
 _WHERE_PREC = {1: GEO_PRECISION_TOWN, 2: GEO_PRECISION_NEAR}
 
-_AIR = re.compile(r"\b(air ?strikes?|air raids?|warplanes?|aerial|airplanes?|helicopters?|drones?|bombard\w*|barrel bombs?)\b", re.I)
+_AIR = re.compile(r"\b(air ?strikes?|air raids?|warplanes?|aerial|bombing|bombed|coalition|airplanes?|helicopters?|drones?|bombard\w*|barrel bombs?)\b", re.I)
 _SHELL = re.compile(r"\b(shell(?:s|ing|ed)?|artillery|rockets?|missiles?|mortars?)\b", re.I)
 _MINE = re.compile(r"\b(mines?|landmines?|ied|explosive devices?|booby[- ]trap\w*|explosions?|detonat\w*)\b", re.I)
 _SUICIDE = re.compile(r"\b(suicide|car bombs?|booby[- ]trapped (?:car|vehicle)|vbied|blow themselves up)\b", re.I)
@@ -214,10 +214,17 @@ def _ucdp_types(row: dict, a1: str | None, a2: str | None, dictionary) -> tuple[
                    else "Non-state actor overtakes territory")
             return "Battles", sub, winner, loser
     if tov in (1, 2):
-        if _AIR.search(head):
-            return "Explosions/Remote violence", "Air/drone strike", a1, a2
-        if _SHELL.search(head):
-            return "Explosions/Remote violence", "Shelling/artillery/missile attack", a1, a2
+        remote = ("Air/drone strike" if _AIR.search(head)
+                  else "Shelling/artillery/missile attack" if _SHELL.search(head) else None)
+        if remote:
+            # the attacker is the side with the guns: a government; with none, the target is unknown
+            g1 = bool(a1 and a1.lower().startswith("government"))
+            g2 = bool(a2 and a2.lower().startswith("government"))
+            if g2 and not g1:
+                return "Explosions/Remote violence", remote, a2, a1
+            if g1:
+                return "Explosions/Remote violence", remote, a1, a2
+            return "Explosions/Remote violence", remote, None, None
     if _MINE.search(head):
         return "Explosions/Remote violence", "Remote explosive/landmine/IED", a1, a2
     if tov == 3:

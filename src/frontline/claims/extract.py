@@ -87,7 +87,7 @@ _COND = re.compile(r"(?:^|[,;—–-]\s*|\b)(?:if|unless|even if|in case|should 
 _NEG_FUTURE = re.compile(r"\b(?:will not|won't|never will|is not going to)\b", re.IGNORECASE)
 
 
-def modality(sentence: str) -> str:
+def modality(sentence: str, consult_nlp: bool = True) -> str:
     """asserted / future / conditional / hypothetical / question."""
     s = sentence.strip()
     if s.rstrip("”\"’' )").endswith("?"):
@@ -99,7 +99,7 @@ def modality(sentence: str) -> str:
         mine = "future"
     elif re.search(r"\b(?:could|might|would)\b", s, re.IGNORECASE):
         mine = "hypothetical"
-    if mine == "asserted":
+    if mine == "asserted" and consult_nlp:
         nlp = _nlp()
         if nlp is not None and hasattr(nlp, "modality"):
             try:
@@ -411,7 +411,19 @@ def _context_places(ctx: _Ctx, idx: int, exclude: set[str], before_only: bool = 
     a = ctx.sentences[max(0, idx - back)][0]
     a = max(a, b - 700)
     ms = [m for m in _places_in(ctx, a, b) if m.place.name not in exclude]
-    return _dedupe_places(ms)
+    return [p for p in _dedupe_places(ms) if _coherent(ctx, p)]
+
+
+def _coherent(ctx: _Ctx, place: Place, max_km: float = 4500.0) -> bool:
+    """A context place far from the document's other places is likely a mis-resolution."""
+    if not hasattr(ctx, "_centre"):
+        import numpy as np
+        pts = [(m.place.lat, m.place.lon) for m in ctx.places]
+        ctx._centre = (float(np.median([p[0] for p in pts])), float(np.median([p[1] for p in pts]))) if pts else None
+    if ctx._centre is None:
+        return True
+    _, _, d = P.GEOD.inv(ctx._centre[1], ctx._centre[0], place.lon, place.lat)
+    return d / 1000.0 <= max_km
 
 
 def _window_modality(sentence: str, q: Quantity, whole: str) -> str:
@@ -425,7 +437,7 @@ def _window_modality(sentence: str, q: Quantity, whole: str) -> str:
     window = sentence[:q.end] + tail
     if re.search(r"\bwhen (?:that|this|the) (?:number|figure|total|area)\b", window, re.IGNORECASE):
         return "future"
-    return modality(window)
+    return modality(window, consult_nlp=False)
 
 
 def extract_claims(doc: Document) -> list[Claim]:

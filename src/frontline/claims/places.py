@@ -161,6 +161,19 @@ def _geo_module():
     return geo
 
 
+def pointify(place: Place) -> Place:
+    """A first-order division named like its capital ("Kharkiv", "Homs", "Raqqa") -> the town itself.
+
+    A distance between places named in prose means their towns, not the province centroids.
+    """
+    if not place or not (place.feature_code or "").startswith("ADM"):
+        return place
+    for cand in _gazetteer().get(_fold(place.name), []):
+        if cand.feature_class == "P" and (cand.country == place.country or not place.country):
+            return cand
+    return place
+
+
 def resolve(name: str, countries: tuple[str, ...] = ()) -> Place | None:
     """Resolve a place name: frontline.geo first, then the fallback gazetteer."""
     key = _fold(name).removeprefix("the ")
@@ -174,7 +187,7 @@ def resolve(name: str, countries: tuple[str, ...] = ()) -> Place | None:
         try:
             place = geo.resolve(name, countries=countries)
             if place is not None:
-                return place
+                return pointify(place)
         except Exception as exc:  # a colleague's module in flux must not break claims
             log.debug("frontline.geo.resolve failed for %r: %s", name, exc)
     cands = _gazetteer().get(key) or []
@@ -201,7 +214,8 @@ def find_places(text: str) -> list[Mention]:
     geo = _geo_module()
     if geo is not None and hasattr(geo, "geoparse"):
         try:
-            out = [Mention(t.start, t.end, t.mention, t.place) for t in geo.geoparse(text) if t.place is not None]
+            out = [Mention(t.start, t.end, t.mention, pointify(t.place))
+                   for t in geo.geoparse(text) if t.place is not None]
             if out:
                 return _merge_regions(text, out)
         except Exception as exc:

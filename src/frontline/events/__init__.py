@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import replace
 
+from frontline.nlp.actors import GENERIC_KINDS
 from frontline.nlp import (ActorDictionary, Trigger, actor_dictionary, attribution, certainty, event_date,
                            fatalities, find_triggers, modality, paragraphs, split_sentences)
 from frontline.records import (GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Actor, Document, Event, Place,
@@ -17,18 +18,23 @@ from frontline.records import (GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Actor, 
 
 # Places never used as an event location: seas, continents, macro-regions without a country.
 _NON_LOCATION_CODES = {"CONT", "OCN", "SEA", "GULF", "BAY", "STRT", "RGN", "RGNH", "AREA"}
-# Text just before a place that makes it a reference point, not the event's location.
-_REFERENCE_BEFORE = re.compile(
-    r"(?:(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)"
-    r"(?:ern)?(?: part)? of|far (?:to the \w+ )?(?:of|from)|\bfrom|\bto the (?:north|south|east|west) of|miles (?:from|of)|"
-    r"km (?:from|of)|kilometres (?:from|of)|kilometers (?:from|of)|between|towards?|toward|border with|"
-    r"coast of|outskirts of|based in|vicinity of|near|outside|close to|countryside of|the road to)\s+(?:the\s+)?$", re.I)
-_NEAR_BEFORE = re.compile(r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|(?:north|south|east|west)(?:ern)?"
-                          r"(?: part)? of|region of|area of|around)\s+(?:the\s+)?$", re.I)
+# Words just before a place that make it an origin or a distance reference, never the event's location.
+_ORIGIN_BEFORE = re.compile(
+    r"(?:\bfrom|far (?:to the \w+ )?(?:of|from)|miles (?:from|of)|km (?:from|of)|kilomet(?:re|er)s (?:from|of)|"
+    r"between|towards?|border with|based in|the road to|"
+    r"from (?:the )?(?:[A-Z][\w-]*\s+){0,4}(?:provinces?|regions?|areas?|parts?|cities|towns?|countries) of)\s+(?:the\s+)?$",
+    re.I)
+# Words that put the event near a place rather than in it ("south of Misrata", "near Derna").
+_NEAR_BEFORE = re.compile(
+    r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|region of|area of|around|"
+    r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)"
+    r"(?:ern)?(?: part)? of|to the (?:north|south|east|west) of)\s+(?:the\s+)?$", re.I)
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "retreat": 3, "presence": 4, "none": 5}
+_INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
+_COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
 _PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$", re.I)
 
 
@@ -57,6 +63,10 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             continue
         sentence_actors = [a for a in actors.find(sentence)
                            if not (src_span and src_span[0] <= s_start + a.start < src_span[1])]
+        named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
+        places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)]
+        if not places:
+            continue
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
         fat = fatalities(sentence)
         sentence_certainty = certainty(sentence)
@@ -86,7 +96,10 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             previous = by_place.get(key)
             if previous is None or _EFFECT_RANK[trigger.effect] < _rank(previous):
                 by_place[key] = event
-        sentence_events = sorted(by_place.values(), key=lambda e: e.event_id)
+        precise_countries = {e.place.country for e in by_place.values() if e.geo_precision < GEO_PRECISION_REGION}
+        sentence_events = sorted((e for e in by_place.values()
+                                  if not (e.geo_precision >= GEO_PRECISION_REGION and e.place.country in precise_countries)),
+                                 key=lambda e: e.event_id)
         if fat and sentence_events:
             lethal = [e for e in sentence_events if e.event_type != "Strategic developments"] or sentence_events
             first = min(lethal, key=lambda e: e.notes)
@@ -121,34 +134,46 @@ def _usable(t: Toponym, src_span: tuple[int, int] | None) -> bool:
         return False  # "the government based in Tobruk said": the source's seat, not the event's place
     if not t.mention[:1].isupper():
         return False
-    if t.mention.lower() != p.name.lower() and re.search(r"(?:an|ese|ish|ian|i)$", t.mention) and \
-            t.mention.lower().rstrip("n") not in p.name.lower():
-        return False  # a demonym ("Libyan coast") describes, it does not place
+    if p.geo_precision >= GEO_PRECISION_REGION and t.mention.lower() != p.name.lower() and \
+            re.search(r"(?:an|ese|ish|ic|i)$", t.mention):
+        return False  # a demonym ("the Libyan coast", "German troops") describes, it does not place
     return True
 
 
 def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: int):
-    """Pair each place with the trigger it belongs to: the nearest one before it, else the nearest after.
+    """Pair each place with the trigger it follows; places before the first trigger ("In Sirte,
+    fighters clashed") go to that trigger only when it has no place after it.
 
-    Places that are only reference points ("far to the east of Sirte", "from Syria") are dropped
-    when the trigger has another place, and kept as "near" (geo_precision 2) otherwise.
+    Origins and distance references ("from Syria", "far to the east of Sirte") are never the
+    event's place; a place the event is only near ("south of Misrata") is used, as geo_precision 2,
+    when the trigger has no place it happened in.
     """
-    pairs: dict[Trigger, list[tuple[Toponym, bool]]] = {}
+    pairs: dict[Trigger, list[tuple[Toponym, bool, bool]]] = {}
+    leading = []
     for t in places:
-        rel = t.start - s_start
-        before = [tr for tr in triggers if tr.end <= rel]
-        trigger = before[-1] if before else min(triggers, key=lambda tr: abs(tr.start - rel))
-        lead = text[max(s_start, t.start - 40):t.start]
-        reference = bool(_REFERENCE_BEFORE.search(lead))
-        near = bool(_NEAR_BEFORE.search(lead))
-        pairs.setdefault(trigger, []).append((t, reference, near))
+        before = [tr for tr in triggers if tr.end <= t.start - s_start]
+        if before:
+            pairs.setdefault(before[-1], []).append(_with_role(t, text, s_start))
+        else:
+            leading.append(t)
+    if leading and not pairs.get(triggers[0]):
+        pairs[triggers[0]] = [_with_role(t, text, s_start) for t in leading]
     for trigger, items in pairs.items():
-        primary = [(t, near) for t, reference, near in items if not reference]
-        if not primary:
-            t, _, _ = items[0]
-            primary = [(t, True)]
-        for t, near in primary:
+        for i in range(1, len(items)):
+            prev, cur = items[i - 1], items[i]
+            if (prev[1] or prev[2]) and _COORDINATION.match(text[prev[0].end:cur[0].start]):
+                items[i] = (cur[0], prev[1], prev[2])  # "from ... Iraq and Syria": both are origins
+    for trigger, items in pairs.items():
+        inside = [(t, False) for t, origin, near in items if not origin and not near]
+        near_only = [(t, True) for t, origin, near in items if not origin and near]
+        for t, near in inside or near_only[:1]:
             yield trigger, t, near
+
+
+def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool]:
+    """(toponym, is an origin/distance reference, is "near" it) from the words just before the place."""
+    lead = text[max(s_start, t.start - 60):t.start]
+    return t, bool(_ORIGIN_BEFORE.search(lead)), bool(_NEAR_BEFORE.search(lead))
 
 
 def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Place, para_text: str,
@@ -179,7 +204,10 @@ def _resolve_generic(actor: Actor | None, place: Place, para_text: str, actors: 
         return actors.government_of(place.country) or actor.name
     if actor.kind == "generic_armed":
         named = [a for a in actors.find(para_text) if a.kind == "armed_group"]
-        return named[0].name if named else actor.name
+        introduced = [a for a in named if _INTRODUCED.search(para_text[max(0, a.start - 30):a.start])]
+        if introduced or named:
+            return (introduced or named)[0].name
+        return actor.name
     return actor.name
 
 

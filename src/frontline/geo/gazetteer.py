@@ -460,12 +460,15 @@ class Gazetteer:
             return []
         return [(t[j], t[j + 1]) for j in range(0, len(t), 2)]
 
-    def fuzzy(self, name: str, *, min_sim: float = 0.72, limit: int = 50) -> list[tuple[int, int, float]]:
+    def fuzzy(self, name: str, *, min_sim: float = 0.72, limit: int = 50, max_bucket: int | None = None) -> list[tuple[int, int, float]]:
         """Transliteration-variant hits via the consonant skeleton, verified by rapidfuzz."""
         sk = self._ensure_skel()
         s = skeleton(name)
         out: dict[int, tuple[int, float]] = {}
-        for key in sk.get(s, ()):
+        bucket = sk.get(s, ())
+        if max_bucket is not None and len(bucket) > max_bucket:
+            return []
+        for key in bucket:
             sim = similarity(name, key)
             if sim < min_sim:
                 continue

@@ -58,6 +58,7 @@ _COMMON = {"january", "february", "march", "april", "may", "june", "july", "augu
            "county", "north", "south", "east", "west", "central", "new", "old", "great", "royal", "general", "time", "day",
            "year", "week", "world", "earth", "internet", "web", "online", "health", "ministry", "government", "army"}
 
+MAX_CANDS = 12
 KIND_NAMES = {K_CITY: "city", K_ADM1: "adm1", K_COUNTRY: "country", K_CONT: "cont", K_RGN: "rgn", K_SEA: "sea", K_ADM2: "adm2"}
 
 
@@ -127,6 +128,17 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in ".!?\n:"
 
 
+def _fuzzy_cached(gaz: Gazetteer, name: str):
+    cache = gaz.__dict__.setdefault("_fz_cache", {})
+    r = cache.get(name)
+    if r is None:
+        r = gaz.fuzzy(name, min_sim=0.8, limit=10, max_bucket=400)[:30]
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[name] = r
+    return r
+
+
 def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, max_tok: int = 6) -> tuple[list[Span], list]:
     toks = _tokens(text)
     n = len(toks)
@@ -160,7 +172,7 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, max_tok: int = 
             for jj in (min(n - 1, i + 1), i):
                 if jj > i and (text[toks[i][1]:toks[jj][0]] != " " or not _is_cap(toks[jj][2])):
                     continue
-                cand = gaz.fuzzy(text[s0:toks[jj][1]], min_sim=0.8, limit=10)
+                cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]])
                 if cand:
                     sp = Span(s0, toks[jj][1], text[s0:toks[jj][1]], i, jj + 1, cands=cand[:30])
                     spans.append(sp)
@@ -260,7 +272,7 @@ def _doc_context(text: str, toks) -> tuple[set, set]:
 
 
 # ---------------------------------------------------------------- resolution
-def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: dict) -> dict:
+def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: dict, near: float | None) -> dict:
     k = int(gaz.kind[ci])
     f = {"logpop": math.log10(1 + int(gaz.pop[ci])) / 7.0, "sim": sim}
     if k != K_CITY:
@@ -273,6 +285,8 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
     f["mt_" + ("primary", "alias", "alt", "demonym", "partial")[m]] = 1.0
     if rank == 0:
         f["prior_rank0"] = 1.0
+    elif rank == 1:
+        f["prior_rank1"] = 1.0
     cc = gaz.cc[ci]
     if cc:
         share = ctx["cc_share"].get(cc, 0.0)
@@ -283,17 +297,16 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
             f["hint_cc"] = 1.0
         if k == K_CITY and (cc, gaz.adm1[ci]) in ctx["adm1_mentioned"]:
             f["adm1_in_doc"] = 1.0
-    pts = ctx["points"]
-    if pts is not None and len(pts):
-        d = _hav_km(gaz.lat[ci], gaz.lon[ci], pts[:, 0], pts[:, 1])
-        d = d[d > 1.0] if (d > 1.0).any() else d
-        f["near_other"] = max(0.0, 1.0 - math.log10(1 + float(np.min(d))) / 4.0)
+        if cc == "US":
+            f["cc_us"] = 1.0
+    if near is not None:
+        f["near_other"] = near
     return f
 
 
 def _hav_km(lat1, lon1, lat2, lon2):
     p = math.pi / 180
-    a = np.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * np.cos(lat2 * p) * np.sin((lon2 - lon1) * p / 2) ** 2
+    a = np.sin((lat2 - lat1) * p / 2) ** 2 + np.cos(lat1 * p) * np.cos(lat2 * p) * np.sin((lon2 - lon1) * p / 2) ** 2
     return 12742.0 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
@@ -336,8 +349,16 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
     out = []
     for sp in spans:
         scored = []
-        for r, (ci, m, sim) in enumerate(sp.cands[:30]):
-            f = _res_features(gaz, ci, m, sim, r, ctx)
+        cands = sp.cands[:MAX_CANDS]
+        near = [None] * len(cands)
+        pts = ctx["points"]
+        if pts is not None and len(cands) > 1:
+            idx = np.fromiter((c[0] for c in cands), dtype=np.int64, count=len(cands))
+            d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], pts[None, :, 0], pts[None, :, 1])
+            d = np.where(d < 1.0, 1e5, d).min(axis=1)
+            near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
+        for r, (ci, m, sim) in enumerate(cands):
+            f = _res_features(gaz, ci, m, sim, r, ctx, near[r])
             scored.append((ci, model.score(model.res, f), f))
         scored.sort(key=lambda x: -x[1])
         out.append(scored[:keep])

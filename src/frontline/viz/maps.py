@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,10 @@ def map_extent(events: pd.DataFrame, pad_deg: float = 1.5) -> tuple[float, float
     if n - s < 4:
         mid = (n + s) / 2
         s, n = mid - 2, mid + 2
+    aspect = np.cos(np.radians((n + s) / 2))
+    if (e - w) * aspect < 1.4 * (n - s):  # landscape maps read better on a screen
+        mid, half = (e + w) / 2, 0.7 * (n - s) / aspect
+        w, e = mid - half, mid + half
     return (max(w, -180.0), max(s, -85.0), min(e, 180.0), min(n, 85.0))
 
 
@@ -161,5 +166,22 @@ def write_map_html(events: pd.DataFrame, path: str | Path, title: str = "frontli
         plot.legend.location = "bottom_left"
         plot.legend.click_policy = "hide"
     html = file_html(plot, INLINE, title=title)
-    path.write_text(html, encoding="utf-8")
+    path.write_text(strip_remote_urls(html, keep=(tiles_url,) if tiles_url else ()), encoding="utf-8")
     return path
+
+
+# XML namespace identifiers are names, never fetched; every other URL in inlined library code
+# (MathJax and Google Maps loaders, licence links) is neutralised so the page cannot reach out.
+_URL = re.compile(r"https?://[^\s\"'`()<>\\]+")
+_NAMESPACE = re.compile(r"^http://www\.w3\.org/(?:2000/svg|1999/xhtml|1998/Math/MathML|1999/xlink|XML/1998/namespace|2000/xmlns/?)$")
+
+
+def strip_remote_urls(html: str, keep: tuple[str, ...] = ()) -> str:
+    """Replace every http(s) URL except XML namespaces (and ``keep``) with an inert placeholder."""
+    def repl(m: re.Match) -> str:
+        url = m.group(0)
+        if _NAMESPACE.match(url) or any(url.startswith(k.split("{")[0]) for k in keep):
+            return url
+        return "offline:removed"
+
+    return _URL.sub(repl, html)

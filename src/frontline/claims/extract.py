@@ -226,7 +226,8 @@ _CONFLICT = re.compile(r"\b(?:attack\w*|invad\w*|invasion|conquer\w*|conquest|se
                        r"land|landing|storm\w*|kill\w*|behead\w*|occup\w*|take over|takeover|take-over|"
                        r"spread\w*|advanc\w*|infiltrat\w*|militar\w*|war|warfare|fighters|militants|troops|army|"
                        r"jets|missiles|boat|invade|threat\w*|terror\w*|jihad\w*|violence|siege|offensive|"
-                       r"raid\w*|assault\w*|fall|fell|crumble|collapse\w*)\b", re.IGNORECASE)
+                       r"raid\w*|assault\w*|fall|fell|crumble|collapse\w*|enter|retake|recapture|liberat\w*|reach|"
+                       r"push\w*|overrun|besieg\w*|shell\w*|driven|drive)\b", re.IGNORECASE)
 _HORIZON = re.compile(
     r"\b(?:by (?:the end of )?(?P<year>(?:19|20)\d\d)|within (?:the next )?(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of) (?P<u>days?|weeks?|months?|"
     r"years?|decades?)|in (?:the next )?(?P<n2>\d+|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of) (?P<u2>days?|weeks?|months?|years?|decades?)(?! ago)|"
@@ -518,8 +519,13 @@ def extract_claims(doc: Document) -> list[Claim]:
                     sc._duration = (d.value, d.unit)
                     sc._qspan = (s_a + d.start, s_a + d.end)
                     sc._published = doc.published
-                    sc._dest = dest
-                    sc._origin = origin
+                    sv = _SPEED_VERBS.search(sentence)
+                    arrived = [m for m in _places_in(ctx, s_a + sv.end(), s_b) if m.start - s_a - sv.end() <= 40]
+                    if arrived:
+                        sc._dest = [arrived[0].place]
+                        sc._origin = [p for p in origin + dest if p.name != arrived[0].place.name]
+                    else:
+                        sc._dest, sc._origin = dest, origin
                     prior = [a for a in ctx.actors if a.end <= s_b and a.start >= s_a - 1500]
                     sc._actors = [prior[-1].name] if prior else []
                     if sc._actors:
@@ -535,6 +541,8 @@ def extract_claims(doc: Document) -> list[Claim]:
                 ctx.claims.append(claim)
                 made += 1
             elif q.dimension == "count":
+                if q.bound != "vague" and q.value < 10 and q.noun not in ("dead", "deaths", "killed", "casualties"):
+                    continue  # "the two cities": not a figure anyone would check
                 kind = "count"
                 if mod == "question":
                     kind = "question"

@@ -217,6 +217,11 @@ def find_places(text: str) -> list[Mention]:
             out = [Mention(t.start, t.end, t.mention, pointify(t.place))
                    for t in geo.geoparse(text) if t.place is not None]
             if out:
+                # fill gaps with the fallback matcher (names the geoparser left unresolved)
+                for m in _fallback_places(text):
+                    if not any(o.start < m.end and m.start < o.end for o in out):
+                        out.append(m)
+                out.sort(key=lambda x: x.start)
                 return _merge_regions(text, out)
         except Exception as exc:
             log.debug("frontline.geo.geoparse failed: %s", exc)

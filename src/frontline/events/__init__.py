@@ -32,6 +32,7 @@ _NEAR_BEFORE = re.compile(
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
+_CONTEXT_CHARS = 600  # how far back "the group" / "they" may reach for the actor a report is about
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
@@ -68,11 +69,15 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         if not places:
             continue
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
+        earlier = [a for a in actors.find(text[max(0, s_start - _CONTEXT_CHARS):s_start])
+                   if a.kind not in GENERIC_KINDS and a.kind != "civilians"]
         fat = fatalities(sentence)
         sentence_certainty = certainty(sentence)
         by_place: dict[tuple, Event] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
             actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors)
+            if actor1 is None and earlier:  # "the group", "they": the actor the paragraph is about
+                actor1 = earlier[-1].name if earlier[-1].name != actor2 else None
             event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
             when = event_date(sentence, s_start, doc.published, doc.date_precision, trigger.start)
             place = toponym.place
@@ -107,7 +112,19 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             sentence_events[i] = replace(first, fatalities_low=fat.low, fatalities_best=fat.best,
                                          fatalities_high=fat.high)
         events.extend(sentence_events)
-    return events
+    return _merge_repeats(events)
+
+
+def _merge_repeats(events: list[Event]) -> list[Event]:
+    """A headline and its lead often state one event twice: keep the fuller one per place, type and day."""
+    kept: dict[tuple, Event] = {}
+    for event in events:
+        key = (event.place.geonameid, event.place.name, event.sub_event_type, event.event_date)
+        best = kept.get(key)
+        if best is None or (best.actor1 is None and event.actor1 is not None):
+            kept[key] = event
+    chosen = {id(e) for e in kept.values()}
+    return [e for e in events if id(e) in chosen]
 
 
 def _rank(event: Event) -> int:
@@ -150,12 +167,23 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
     """
     pairs: dict[Trigger, list[tuple[Toponym, bool, bool]]] = {}
     leading = []
+    previous_end, previous_trigger = 0, None
     for t in places:
-        before = [tr for tr in triggers if tr.end <= t.start - s_start]
+        rel = t.start - s_start
+        before = [tr for tr in triggers if tr.end <= rel]
         if before:
-            pairs.setdefault(before[-1], []).append(_with_role(t, text, s_start))
+            # the most specific trigger since the previous place ("militants ambushed a patrol near X":
+            # an ambush, not a patrol); with none in between, the previous place's trigger
+            between = [tr for tr in before if tr.start >= previous_end]
+            if between:
+                best = min(between, key=lambda tr: (_EFFECT_RANK[tr.effect], rel - tr.end))
+            else:
+                best = previous_trigger or before[-1]
+            pairs.setdefault(best, []).append(_with_role(t, text, s_start))
+            previous_trigger = best
         else:
             leading.append(t)
+        previous_end = t.end - s_start
     if leading and not pairs.get(triggers[0]):
         pairs[triggers[0]] = [_with_role(t, text, s_start) for t in leading]
     for trigger, items in pairs.items():
@@ -179,7 +207,7 @@ def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool
 def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Place, para_text: str,
                 actors: ActorDictionary) -> tuple[str | None, str | None]:
     """(actor1, actor2): the agent before the trigger (or after "by"), and the target after it."""
-    before = [a for a in found if a.end <= trigger.start]
+    before = [a for a in found if a.start < trigger.start]  # "US warplanes struck": the actor may share the trigger's words
     after = [a for a in found if a.start >= trigger.end]
     agent = None
     passive = next((a for a in after if _PASSIVE_BY.match(sentence[trigger.end:a.start])), None)
@@ -191,9 +219,10 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Plac
             agent = armed_before[-1]
         elif after:
             agent = next((a for a in after if a.kind != "civilians"), None)
-    target = next((a for a in after if a is not agent and a.name != (agent.name if agent else None)), None)
+    agent_name = agent.name if agent else None
+    target = next((a for a in after if a is not agent and a.name != agent_name), None)
     if target is None:
-        target = next((a for a in before if a is not agent and a.kind == "civilians"), None)
+        target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
     return _resolve_generic(agent, place, para_text, actors), _resolve_generic(target, place, para_text, actors)
 
 

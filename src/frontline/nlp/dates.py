@@ -33,6 +33,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|on the same day)\b", re.I)),
     ("weekday", re.compile(r"\b(?:on\s+|last\s+|since\s+|early\s+|late\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)),
     ("last", re.compile(r"\b(?:last|past|previous|earlier this)\s+(?P<unit>week|month|weekend)\b", re.I)),
+    ("last_year", re.compile(r"\b(?:last year|the previous year|a year ago)\b", re.I)),
     ("recently", re.compile(r"\b(?:recently|in recent days|in recent weeks|these days|currently|now)\b", re.I)),
 ]
 
@@ -125,6 +126,8 @@ def _resolve(kind: str, m: re.Match, anchor: date | None) -> tuple[date | None, 
             first = anchor.replace(day=1) - timedelta(days=1)
             return first.replace(day=15), TIME_PRECISION_MONTH
         return anchor - timedelta(days=7), TIME_PRECISION_WEEK
+    if kind == "last_year":  # only the year is known: mid-year, precision unknown
+        return date(anchor.year - 1, 7, 1), TIME_PRECISION_UNKNOWN
     if kind == "recently":
         return anchor, TIME_PRECISION_MONTH
     return None

@@ -1,0 +1,220 @@
+"""Train the geoparser's detection and resolution models; writes ``frontline/data/geo_model.json``.
+
+    python -m frontline.geo.train --data ../shared/data/geoparse [--folds 5]
+
+Both models are L2-regularised logistic regressions over the features that
+``parser._span_features`` (candidate spans) and ``parser._res_features`` (candidate places)
+produce, so the weights are a few hundred numbers, not lists of documents or mentions.
+Training data: the dev splits only. Documents are split into K folds by
+sha1("fold:corpus:doc_id") % K; for each fold a model is trained on the other folds
+(``folds`` in the JSON, used by ``frontline bench geoparse --oof``), and the shipped model is
+trained on all dev documents. Detection is not trained on WikToR (only its subject place is
+annotated, so its negatives are unreliable). Corpora are weighted equally. The detection
+threshold is the one that maximises the macro overlap-F1 of the out-of-fold predictions.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .bench import fold_of, hav_km, load_corpus
+from .gazetteer import load_gazetteer
+from .parser import MODEL_FILE, Span, _doc_context, _Model, _span_features, find_spans, resolve_spans
+
+CORPORA = ("geowebnews", "lgl", "geovirus", "wiktor")
+
+
+def _overlap(a0, a1, b0, b1):
+    return a0 < b1 and b0 < a1
+
+
+def fit_lr(X: list[dict], y: np.ndarray, w: np.ndarray, l2: float = 1.0) -> dict:
+    names = sorted({k for f in X for k in f})
+    col = {n: i for i, n in enumerate(names)}
+    rows, cols, vals = [], [], []
+    for r, f in enumerate(X):
+        for k, v in f.items():
+            rows.append(r)
+            cols.append(col[k])
+            vals.append(v)
+    from scipy.sparse import csr_matrix
+
+    A = csr_matrix((vals, (rows, cols)), shape=(len(X), len(names)))
+    w = w / w.mean()
+
+    def loss(theta):
+        b, beta = theta[0], theta[1:]
+        z = A @ beta + b
+        p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+        ll = -np.sum(w * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)))
+        g = p - y
+        grad_b = np.sum(w * g)
+        grad = A.T @ (w * g) + 2 * l2 * beta
+        return ll + l2 * beta @ beta, np.concatenate([[grad_b], grad])
+
+    theta0 = np.zeros(len(names) + 1)
+    r = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    out = {"bias": float(r.x[0])}
+    out.update({n: round(float(r.x[i + 1]), 5) for i, n in enumerate(names) if abs(r.x[i + 1]) > 1e-6})
+    return out
+
+
+def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None = None):
+    """Detection examples (feats, label, corpus, fold, doc#) and resolution groups."""
+    gaz = load_gazetteer()
+    default = _Model()
+    det, res = [], []
+    for corpus in CORPORA:
+        path = data_dir / f"{corpus}.dev.jsonl.gz"
+        if not path.exists():
+            continue
+        for dn, doc in enumerate(load_corpus(str(path), limit)):
+            fold = fold_of(corpus, str(doc["doc_id"]), k)
+            model = det_models.get(fold, default) if det_models else default
+            text = doc["text"]
+            gold = doc.get("toponyms") or []
+            ignore = doc.get("toponyms_without_coords") or []
+            spans, toks = find_spans(text, gaz)
+            doc_lower, surnames = _doc_context(text, toks)
+            for sp in spans:
+                sp.feats = _span_features(sp, text, toks, gaz, doc_lower, surnames)
+                sp.p_det = model.score(model.det, sp.feats)
+                pos = any(_overlap(sp.start, sp.end, t["start"], t["end"]) for t in gold)
+                ign = (not pos) and any(_overlap(sp.start, sp.end, t["start"], t["end"]) for t in ignore)
+                if corpus != "wiktor" and not ign:
+                    det.append((sp.feats, int(pos), corpus, fold, (corpus, dn), sp.start, sp.end))
+            # resolution groups on gold spans
+            by_span = {(sp.start, sp.end): sp for sp in spans}
+            gspans = []
+            for t in gold:
+                sp = by_span.get((t["start"], t["end"]))
+                if sp is None:
+                    cands = gaz.candidates(t["mention"])
+                    if not cands:
+                        continue
+                    sp = Span(t["start"], t["end"], t["mention"], 0, 0, cands=cands[:60])
+                    sp.p_det = 1.0
+                gspans.append((t, sp))
+            if not gspans:
+                continue
+            gs = {id(sp) for _, sp in gspans}
+            ctx_spans = [sp for sp in spans if sp.p_det >= 0.5 and id(sp) not in gs] + [sp for _, sp in gspans]
+            ranked = resolve_spans(gaz, ctx_spans, None, default)
+            off = len(ctx_spans) - len(gspans)
+            for (t, sp), r in zip(gspans, ranked[off:]):
+                grp = []
+                for ci, _p, f in r:
+                    d = hav_km(float(gaz.lat[ci]), float(gaz.lon[ci]), t["lat"], t["lon"])
+                    grp.append((f, int(d <= 161), d))
+                res.append((grp, corpus, fold))
+    return det, res
+
+
+def _corpus_weights(corpora: list[str]) -> np.ndarray:
+    cnt = defaultdict(int)
+    for c in corpora:
+        cnt[c] += 1
+    return np.array([1.0 / cnt[c] for c in corpora]) * len(corpora) / len(cnt)
+
+
+def train_det(det, mask) -> dict:
+    X = [d[0] for d, m in zip(det, mask) if m]
+    y = np.array([d[1] for d, m in zip(det, mask) if m], dtype=float)
+    w = _corpus_weights([d[2] for d, m in zip(det, mask) if m])
+    return fit_lr(X, y, w, l2=0.5)
+
+
+def train_res(res, mask) -> dict:
+    X, y, c = [], [], []
+    for (grp, corpus, fold), m in zip(res, mask):
+        if not m or not any(lab for _, lab, _ in grp) or len(grp) < 2:
+            continue  # only groups where the choice matters
+        for f, lab, _ in grp:
+            X.append(f)
+            y.append(lab)
+            c.append(corpus)
+    return fit_lr(X, np.array(y, dtype=float), _corpus_weights(c), l2=0.5)
+
+
+def _macro_f1(det, probs, thr) -> float:
+    by = defaultdict(lambda: [0, 0, 0])
+    for d, p in zip(det, probs):
+        s = by[d[2]]
+        if p >= thr:
+            if d[1]:
+                s[0] += 1
+            else:
+                s[1] += 1
+        elif d[1]:
+            s[2] += 1
+    f = []
+    for tp, fp, fn in by.values():
+        pr = tp / (tp + fp) if tp + fp else 0
+        rc = tp / (tp + fn) if tp + fn else 0
+        f.append(2 * pr * rc / (pr + rc) if pr + rc else 0)
+    return sum(f) / len(f) if f else 0.0
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[4] / "shared" / "data" / "geoparse")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=MODEL_FILE)
+    ap.add_argument("--limit", type=int, default=None)
+    a = ap.parse_args(argv)
+    t0 = time.time()
+    k = a.folds
+    # round 1: detection with the default resolution context
+    det, _ = collect(a.data, k, None, a.limit)
+    print(f"detection examples: {len(det)} ({time.time() - t0:.0f} s)")
+    folds = {}
+    oof = np.zeros(len(det))
+    for fk in range(k):
+        tr = [d[3] != fk for d in det]
+        w = train_det(det, tr)
+        folds[fk] = {"detection": w}
+        m = _Model.__new__(_Model)
+        m.det = w
+        for i, d in enumerate(det):
+            if d[3] == fk:
+                oof[i] = _Model.score(w, d[0])
+    thr = max(np.arange(0.2, 0.8, 0.02), key=lambda t: _macro_f1(det, oof, t))
+    print(f"OOF macro detection F1 (span level) {_macro_f1(det, oof, thr):.3f} at threshold {thr:.2f}")
+    full_det = train_det(det, [True] * len(det))
+    # round 2: resolution, context built with the out-of-fold detection models
+    det_models = {}
+    for fk, w in folds.items():
+        m = _Model.__new__(_Model)
+        m.det, m.res, m.threshold, m.meta = w["detection"], _Model().res, thr, {}
+        det_models[fk] = m
+    _, res = collect(a.data, k, det_models, a.limit)
+    print(f"resolution groups: {len(res)} ({time.time() - t0:.0f} s)")
+    for fk in range(k):
+        folds[fk]["resolution"] = train_res(res, [r[2] != fk for r in res])
+        folds[fk]["threshold"] = float(thr)
+    full_res = train_res(res, [True] * len(res))
+    # OOF resolution accuracy per corpus (on the candidate lists)
+    acc = defaultdict(list)
+    for grp, corpus, fold in res:
+        w = folds[fold]["resolution"]
+        best = max(grp, key=lambda g: _Model.score(w, g[0]))
+        acc[corpus].append(best[1])
+    for c, v in acc.items():
+        print(f"  OOF resolution acc@161 {c}: {np.mean(v):.3f} (n={len(v)}, gold spans with candidates)")
+    out = {"detection": full_det, "resolution": full_res, "threshold": float(thr),
+           "folds": {str(f): v for f, v in folds.items()},
+           "meta": {"folds": k, "fold_rule": "sha1('fold:'+corpus+':'+doc_id) % folds", "trained_on": "dev splits",
+                    "created_by": "python -m frontline.geo.train"}}
+    a.out.write_text(json.dumps(out, indent=1))
+    print(f"wrote {a.out} ({time.time() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

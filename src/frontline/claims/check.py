@@ -370,13 +370,32 @@ def _events_near(ev: pd.DataFrame, place: Place, km: float = 60.0) -> pd.DataFra
     return pd.concat([near, by_name]).drop_duplicates(subset=["event_id"])
 
 
+_GENERIC = {"forces", "force", "troops", "military", "army", "of", "the", "government", "group", "armed",
+            "fighters", "militants", "and", "state"}
+
+
+def _actor_keys(name: str) -> set[str]:
+    toks = re.findall(r"[a-z]+", name.lower().replace("-", " "))
+    keys = {t[:5] for t in toks if t not in _GENERIC and len(t) > 2}
+    return keys or {t[:5] for t in toks}
+
+
+def actor_matches(claimed: str, recorded) -> bool:
+    """'Ukrainian forces' ~ 'Military Forces of Ukraine'; 'Islamic State' ~ 'Islamic State (Libya)'."""
+    if recorded is None or (isinstance(recorded, float) and pd.isna(recorded)):
+        return False
+    a, b = claimed.lower(), str(recorded).lower()
+    if a in b or b in a:
+        return True
+    ka, kb = _actor_keys(a), _actor_keys(b)
+    return bool(ka) and ka <= kb
+
+
 def _by_actor(ev: pd.DataFrame, actors: list[str]) -> pd.DataFrame:
     if ev.empty or not actors:
         return ev
-    low = [a.lower() for a in actors]
     def hit(v) -> bool:
-        v = str(v).lower()
-        return any(a in v for a in low)
+        return any(actor_matches(a, v) for a in actors)
     return ev[ev["actor1"].apply(hit) | ev["actor2"].apply(hit)]
 
 

@@ -42,16 +42,17 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             typer.echo(json.dumps([claim_record(c) for c in claims], indent=2, default=str, ensure_ascii=False))
             return
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(title=f"{len(claims)} claims in {len(docs)} documents")
         for col in ("doc", "type", "stated", "computed", "verdict", "quote"):
             table.add_column(col, overflow="fold")
-        from frontline.claims.ledger import _describe
         for c in claims:
             stated = "" if c.value is None else f"{c.bound or ''} {c.value:,.0f} {c.unit or ''}".strip()
             comp = "" if c.computed_value is None else f"{c.computed_value:,.1f} {c.computed_unit or ''}"
-            table.add_row(c.doc_id[:16], c.claim_type, stated, comp, c.verdict, c.quote[:90])
+            name = Path(docs[c.doc_id].source_path).stem if docs[c.doc_id].source_path else c.doc_id
+            table.add_row(*(escape(x) for x in (name[:24], c.claim_type, stated, comp, c.verdict, c.quote[:90])))
         Console(width=200).print(table)
         typer.echo(f"ledger written to {out} ({len(written)} files)")
 

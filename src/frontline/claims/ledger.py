@@ -30,6 +30,15 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:120] or "doc"
 
 
+def _folder_name(doc: Document | None, doc_id: str, used: dict[str, str]) -> str:
+    """Per-article folder: the source file's stem when known (readable), else the doc id."""
+    name = _safe(Path(doc.source_path).stem) if doc is not None and doc.source_path else _safe(doc_id)
+    if name in used and used[name] != doc_id:
+        name = f"{name}_{_safe(doc_id)[:8]}"
+    used[name] = doc_id
+    return name
+
+
 def _write_csv(path: Path, claims: list[Claim]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
@@ -60,9 +69,11 @@ def write_ledger(claims: list[Claim], documents: dict[str, Document] | list[Docu
     for c in claims:
         by_doc.setdefault(c.doc_id, []).append(c)
     index_rows = []
+    folders: dict[str, str] = {}
     for doc_id in sorted(set(by_doc) | set(documents)):
         doc_claims = by_doc.get(doc_id, [])
-        d = out / _safe(doc_id)
+        folder = _folder_name(documents.get(doc_id), doc_id, folders)
+        d = out / folder
         d.mkdir(parents=True, exist_ok=True)
         _write_csv(d / "claims.csv", doc_claims)
         _write_json(d / "claims.json", doc_claims)
@@ -71,7 +82,7 @@ def write_ledger(claims: list[Claim], documents: dict[str, Document] | list[Docu
         if doc is not None:
             (d / "claims.html").write_text(render_html(doc, doc_claims), encoding="utf-8")
             written.append(d / "claims.html")
-        index_rows.append((doc_id, doc.title if doc else None, doc_claims))
+        index_rows.append((folder, doc.title if doc else None, doc_claims))
     (out / "index.html").write_text(_render_index(index_rows), encoding="utf-8")
     written.append(out / "index.html")
     return written
@@ -200,10 +211,10 @@ def _worst(verdicts: list[str]) -> str:
 
 def _render_index(rows) -> str:
     body = "".join(
-        f'<tr><td><a href="{_safe(doc_id)}/claims.html">{html.escape(title or doc_id)}</a></td><td>{len(cs)}</td>'
+        f'<tr><td><a href="{html.escape(folder)}/claims.html">{html.escape(title or folder)}</a></td><td>{len(cs)}</td>'
         + "".join(f"<td>{sum(1 for c in cs if c.verdict == v)}</td>"
                   for v in ("supported", "contradicted", "not checkable", "pending")) + "</tr>"
-        for doc_id, title, cs in rows)
+        for folder, title, cs in rows)
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Claims ledger</title>'
             f"<style>{_CSS}</style></head><body><header><h1>Claims ledger</h1></header><div style='padding:16px'>"
             "<table><tr><th>article</th><th>claims</th><th>supported</th><th>contradicted</th><th>not checkable</th>"

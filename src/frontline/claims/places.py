@@ -257,6 +257,8 @@ def _fallback_places(text: str) -> list[Mention]:
                 if key in gaz:
                     hit = (s, s + len(cand), cand, gaz[key], j)
                     break
+            if hit is None and i == 0:
+                hit = _locative_lookup(text, offset, span)
             if hit:
                 s, e, cand, cands, j = hit
                 mention = Mention(offset + s, offset + e, cand, cands[0])
@@ -275,6 +277,33 @@ def _fallback_places(text: str) -> list[Mention]:
     out.sort(key=lambda x: x.start)
     _disambiguate(out)
     return out
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|towards|toward|outside|into|of|around|reach|enter|entered|"
+                       r"capture|captured|retake|retook)\s+$")
+
+
+def _locative_lookup(text: str, offset: int, span: str):
+    """A capitalised name after a locative word ("in Tal Afar") that the gazetteer index lacks:
+    ask frontline.geo.resolve, accepting only a close spelling match."""
+    if not _LOCATIVE.search(text[max(0, offset - 12):offset]):
+        return None
+    if _fold(span) in _STOP or len(span) < 4:
+        return None
+    geo = _geo_module()
+    if geo is None or not hasattr(geo, "resolve"):
+        return None
+    try:
+        place = geo.resolve(span)
+    except Exception:
+        return None
+    if place is None:
+        return None
+    from rapidfuzz import fuzz
+    if fuzz.ratio(_fold(span), _fold(place.name)) < 85:
+        return None
+    words = span.split()
+    return (0, len(span), span, [pointify(place)], len(words))
 
 
 def _disambiguate(mentions: list[Mention]) -> None:

@@ -107,6 +107,13 @@ _WORD_N = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "eight": 8, "nine": 9, "ten": 10, "a few": 3, "a couple of": 2}
 
 
+def _add_months(d: date, months: int) -> date:
+    import calendar
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
 def horizon_end(made: date, horizon: str | None) -> tuple[date, str]:
     """End date of a prediction's horizon, and how it was set."""
     if not horizon:
@@ -123,7 +130,11 @@ def horizon_end(made: date, horizon: str | None) -> tuple[date, str]:
                 n = float(m.group(1))
             except ValueError:
                 n = 1
-        days = {"day": 1, "week": 7, "month": 30.44, "year": 365.25, "decade": 3652.5}[m.group(2)] * n
+        unit = m.group(2)
+        if unit in ("month", "year", "decade") and float(n).is_integer():
+            months = int(n) * {"month": 1, "year": 12, "decade": 120}[unit]
+            return _add_months(made, months), f"horizon stated: within {horizon}"
+        days = {"day": 1, "week": 7, "month": 30.44, "year": 365.25, "decade": 3652.5}[unit] * n
         return made + timedelta(days=round(days)), f"horizon stated: within {horizon}"
     if h.startswith("next"):
         return made + timedelta(days=730 if "year" in h else 365), f"horizon stated: {horizon}"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from frontline.claims import check_claims, extract_claims
-from frontline.events import extract_events
-from frontline.geo import geoparse, load_gazetteer
+from frontline.events import code_document
+from frontline.geo import load_gazetteer
 from frontline.ingest import ingest_paths
 from frontline.nlp import actor_dictionary
 from frontline.records import Document, IngestError
@@ -57,11 +57,11 @@ def process_documents(docs: list[Document], store: Store, actors_file: str | Non
     unresolved = []
     all_events, all_claims = [], []
     for doc in docs:
-        toponyms = geoparse(doc.text, gazetteer=gazetteer)
+        toponyms, events = code_document(doc, gazetteer, actors)
         store.add_place_mentions(doc.doc_id, toponyms)
         unresolved += [{"doc_id": doc.doc_id, "mention": t.mention, "start": t.start, "end": t.end}
                        for t in toponyms if t.place is None]
-        all_events += extract_events(doc, toponyms, actors)
+        all_events += events
         all_claims += extract_claims(doc)
         if progress:
             progress(doc)

@@ -24,9 +24,24 @@ __all__ = [
 
 def place_distance(a: str, b: str, countries: tuple[str, ...] = ()):
     """Resolve two place names with frontline.geo and return (place_a, place_b, km, miles) on WGS84."""
-    from frontline.geo import resolve
+    from frontline.geo import load_gazetteer, resolve
 
-    pa, pb = resolve(a, countries=countries), resolve(b, countries=countries)
+    def best(name):
+        # prefer a populated place among the gazetteer's top candidates ("Raqqa" the city, not the province)
+        try:
+            cands = load_gazetteer().lookup(name, countries=countries, limit=5)
+        except Exception:
+            cands = []
+        top = resolve(name, countries=countries)
+        if top is not None and (top.feature_code or "").startswith("PPL"):
+            return top
+        for c in cands:
+            if (c.feature_code or "").startswith("PPL") and c.name.lower().replace("-", " ").replace("ar ", "") \
+                    .find(name.lower().replace("-", " ")[:4]) >= 0:
+                return c
+        return top
+
+    pa, pb = best(a), best(b)
     if pa is None or pb is None:
         missing = a if pa is None else b
         raise LookupError(f"place not found in the gazetteer: {missing!r}")

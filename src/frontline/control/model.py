@@ -53,7 +53,7 @@ class ControlParams:
     """Parameters of the control model (all user-settable; see docs/control.md)."""
 
     half_life_days: float = 365.0      # control evidence halves after this many days without fresh evidence
-    support_km: float = 75.0           # events of the actor this close count as fresh evidence for a place
+    support_km: float = 100.0          # events of the actor this close count as fresh evidence for a place
     snap_km: float = 12.0              # an event this close to a settlement is placed at it
     influence_km: float = 45.0         # an event-free settlement inherits the state of an evidenced place this close
     inherit_factor: float = 0.9        # ... times this factor
@@ -65,7 +65,7 @@ class ControlParams:
     w_battle: float = 0.35             # battle: pull each side towards contest_level
     contest_level: float = 0.5         # where repeated battles leave both sides (< threshold: contested = not held)
     w_presence: float = 0.25           # presence confirms (logistic) an existing hold
-    certainty_weights: dict = field(default_factory=lambda: {"stated": 1.0, "reported": 0.85, "hedged": 0.45})
+    certainty_weights: dict = field(default_factory=lambda: {"stated": 1.0, "reported": 0.85, "hedged": 0.35})
     near_factor: float = 0.7           # geo_precision 2 (near / part of) events count this much
     max_geo_precision: int = 2         # events located only to a region or country are ignored
     max_actors: int = 40               # actors beyond the most frequent are pooled as "Other actors"
@@ -439,6 +439,27 @@ def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from
     px, py = frame.xy(allplaces.lon.to_numpy(float), allplaces.lat.to_numpy(float))
     pts = np.column_stack([px, py])
     state_from = np.where(evid, np.arange(n_pl), -1)
+    if evid.sum() > 1:
+        # before its first event an evidenced place has no evidence yet: it takes the state of the
+        # nearest place (within influence_km) that already has evidence on that date
+        ev_idx = np.nonzero(evid)[0]
+        first = eff.groupby("place").day.min()
+        fday = first.reindex(ev_idx).to_numpy()
+        tree = cKDTree(pts[ev_idx])
+        for k, i in enumerate(ev_idx):
+            early = days < fday[k]
+            if not early.any():
+                continue
+            dist, nn = tree.query(pts[i], k=min(len(ev_idx), 12), distance_upper_bound=params.influence_km * 1000)
+            for d, j in zip(np.atleast_1d(dist), np.atleast_1d(nn)):
+                if not np.isfinite(d) or j == k:
+                    continue
+                m = early & (days >= fday[j])
+                if m.any():
+                    prob[m, i, :] = prob[m, ev_idx[j], :] * params.inherit_factor
+                    early &= ~m
+                if not early.any():
+                    break
     if evid.any() and (~evid).any():
         ev_idx = np.nonzero(evid)[0]
         dist, nn = cKDTree(pts[ev_idx]).query(pts[~evid])

@@ -39,6 +39,26 @@ _COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
 _PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$", re.I)
 
 
+def country_hint(text: str, actors: ActorDictionary) -> str | None:
+    """The country a report is most likely about, from the home countries of the domestic actors it names
+    ("regime forces" -> SY, "Tunisian National Guard" -> TN); None when no actor says."""
+    counts: dict[str, int] = {}
+    for a in actors.find(text):
+        entry = actors.entries[a.name]
+        if a.country and entry.kind in ("state_forces", "armed_group"):
+            counts[a.country] = counts.get(a.country, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None = None) -> tuple[list[Toponym], list[Event]]:
+    """Geoparse a document (with the country its actors suggest) and code its events."""
+    from frontline.geo import geoparse
+
+    actors = actors or actor_dictionary()
+    toponyms = geoparse(doc.text, country_hint=country_hint(doc.text, actors), gazetteer=gazetteer)
+    return toponyms, extract_events(doc, toponyms, actors)
+
+
 def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictionary | None = None) -> list[Event]:
     """Events asserted in ``doc``, placed by its resolved ``toponyms``."""
     actors = actors or actor_dictionary()
@@ -246,7 +266,7 @@ def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: 
     if trigger.effect == "take" and entry1 is not None and entry1.kind in ("state_forces", "external_forces") \
             and trigger.state_sub_event_type:
         return trigger.event_type, trigger.state_sub_event_type
-    if trigger.effect == "contest" and trigger.sub_event_type == "Armed clash" and re.match(r"attack|target", trigger.text, re.I):
+    if trigger.sub_event_type == "Armed clash" and (trigger.effect == "attack" or re.match(r"attack|target", trigger.text, re.I)):
         if entry2 is None or entry2.kind == "civilians":
             return "Violence against civilians", "Attack"
     return trigger.event_type, trigger.sub_event_type
@@ -257,4 +277,4 @@ def _event_id(doc_id: str, start: int, end: int, place: Place, sub_type: str) ->
     return "ev-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-__all__ = ["extract_events"]
+__all__ = ["code_document", "country_hint", "extract_events"]

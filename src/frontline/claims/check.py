@@ -275,10 +275,8 @@ def _actor_rows(df: pd.DataFrame, actors: list[str]) -> pd.DataFrame:
     if df.empty or "actor" not in df.columns:
         return df
     if actors:
-        low = [a.lower() for a in actors]
-        mask = df["actor"].astype(str).str.lower().apply(lambda v: any(a in v or v in a for a in low))
-        if mask.any():
-            return df[mask]
+        mask = df["actor"].apply(lambda v: any(actor_matches(a, v) for a in actors))
+        return df[mask]
     return df
 
 
@@ -317,7 +315,13 @@ def check_extent(claim: Claim, control: pd.DataFrame, documents) -> None:
         claim.evidence = ("no control estimate in the store yet: run the control stage (control_coast table) "
                           "to compare the coastline held at the article's date")
         return
-    rows = _totals(_actor_rows(control, _claim_actors(claim)))
+    rows = _actor_rows(control, _claim_actors(claim))
+    if rows.empty:
+        claim.verdict = PENDING
+        claim.evidence = (f"no control estimate for {', '.join(_claim_actors(claim)) or 'this actor'} in the store "
+                          f"(control_coast has {', '.join(sorted(set(map(str, control['actor']))))})")
+        return
+    rows = _totals(rows)
     if when is None:
         claim.verdict = PENDING
         claim.evidence = "the article has no date; cannot pick a control estimate"
@@ -472,9 +476,8 @@ def check_count(claim: Claim, events: pd.DataFrame, documents) -> None:
         made = _claim_date(claim, documents)
         places = _places_from_subjects([s for s in claim.subjects if "(" in s])
         ev = events
-        if places:
-            ccs = {p.country for p in places if p.country}
-            ev = ev[ev["country"].isin(ccs)] if ccs else ev
+        ccs = {p.country for p in places if p.country}
+        ev = ev[ev["country"].isin(ccs)] if ccs else ev.iloc[0:0]  # no place named: nothing speaks to it
         if made is not None:
             ev = ev[ev["_date"] <= made]
         if not ev.empty and ev["fatalities"].notna().any():

@@ -33,7 +33,7 @@ _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|co
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
 _CONTEXT_CHARS = 600  # how far back "the group" / "they" may reach for the actor a report is about
-_EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "retreat": 3, "presence": 4, "none": 5}
+_EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
 _PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$", re.I)
@@ -266,7 +266,7 @@ def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: 
     if trigger.effect == "take" and entry1 is not None and entry1.kind in ("state_forces", "external_forces") \
             and trigger.state_sub_event_type:
         return trigger.event_type, trigger.state_sub_event_type
-    if trigger.sub_event_type == "Armed clash" and (trigger.effect == "attack" or re.match(r"attack|target", trigger.text, re.I)):
+    if trigger.sub_event_type == "Armed clash" and (trigger.effect == "casualties" or re.match(r"attack|target", trigger.text, re.I)):
         if entry2 is None or entry2.kind == "civilians":
             return "Violence against civilians", "Attack"
     return trigger.event_type, trigger.sub_event_type

@@ -33,7 +33,8 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
+A1_LO, A1_HI = float(os.environ.get('A1_LO', 0.5)), float(os.environ.get('A1_HI', 99.5))
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
 _REPO_SHARED_GEONAMES = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "geonames"
@@ -243,11 +244,11 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
             continue
         arr = np.array(lst, dtype=float)
         if len(arr) >= 10:
-            lat = float(np.mean(np.percentile(arr[:, 0], [3, 97])))
+            lat = float(np.mean(np.percentile(arr[:, 0], [A1_LO, A1_HI])))
             lonv = arr[:, 1]
             if lonv.max() - lonv.min() > 180:  # crosses the antimeridian
                 lonv = np.where(lonv < 0, lonv + 360, lonv)
-            lon = float(np.mean(np.percentile(lonv, [3, 97])))
+            lon = float(np.mean(np.percentile(lonv, [A1_LO, A1_HI])))
             lon = lon - 360 if lon > 180 else lon
         else:
             w = np.maximum(arr[:, 2], 1.0)

@@ -1,0 +1,93 @@
+"""Event coder on short reports written for these tests (real gazetteer, no mocks)."""
+from __future__ import annotations
+
+import pytest
+
+from frontline.events import code_document, country_hint
+from frontline.nlp import actor_dictionary, fatalities
+from frontline.records import Document
+
+
+def _events(text: str, published: str | None = "2016-05-06"):
+    doc = Document(doc_id="t", text=text, published=published, date_precision="day" if published else None,
+                   outlet="Test Wire")
+    return code_document(doc)[1]
+
+
+def test_capture_with_actor_place_date_and_provenance():
+    text = "MISRATA - Islamic State fighters captured the village of Abu Grein on Thursday, a local commander said."
+    [event] = _events(text)
+    assert event.actor1 == "Islamic State"
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    assert event.event_date == "2016-05-05" and event.time_precision == 1
+    assert event.place.country == "LY" and event.attributed_to == "a local commander"
+    assert text[event.char_start:event.char_end] == event.quote and event.source == "Test Wire"
+
+
+def test_state_forces_regain_territory():
+    [event] = _events("Tunisian troops recaptured positions near Kasserine yesterday.")
+    assert event.actor1 == "Government of Tunisia" and event.sub_event_type == "Government regains territory"
+    assert event.event_date == "2016-05-05" and event.place.country == "TN"
+
+
+def test_future_and_conditional_statements_make_no_event():
+    assert _events("The militants will attack Tripoli next week.") == []
+    assert _events("If the army withdraws, fighters could seize Sirte.") == []
+    assert _events("Will the group capture Derna?") == []
+
+
+def test_list_of_places_gives_one_event_per_place():
+    events = _events("Islamic State flags were seen in Sirte, Harawa and Nofaliya on Monday.")
+    assert len(events) == 3
+    assert {e.actor1 for e in events} == {"Islamic State"}
+
+
+def test_origin_place_is_not_the_event_place():
+    events = _events("Fighters from Syria attacked a checkpoint in Sabratha.")
+    assert [e.place.country for e in events] == ["LY"]
+
+
+def test_fatalities_go_to_the_event():
+    [event] = _events("At least 12 people were killed in clashes in Benghazi on Sunday.")
+    assert (event.fatalities_low, event.fatalities_best, event.fatalities_high) == (12, 12, None)
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_generic_forces_resolve_to_the_government_of_the_place():
+    [event] = _events("Militants attacked security forces in Kasserine on Friday.")
+    assert event.actor2 == "Government of Tunisia"
+
+
+def test_document_without_date_still_yields_event():
+    [event] = _events("Islamic State fighters seized the port of Sirte.", published=None)
+    assert event.event_date is None and event.time_precision == 4
+
+
+def test_country_hint_from_domestic_actors():
+    d = actor_dictionary()
+    assert country_hint("Regime forces shelled the town", d) == "SY"
+    assert country_hint("Tunisian troops and the National Guard", d) == "TN"
+    assert country_hint("A quiet day", d) is None
+
+
+# Headlines written for this test, each with the number of dead it states (low, best, high).
+ANNOTATED = [
+    ("Seven civilians killed in airstrikes on a market town", (7, 7, 7)),
+    ("At least 15 fighters killed in clashes on the northern front", (15, 15, None)),
+    ("Death toll from car bomb rises to 23", (23, 23, 23)),
+    ("Shelling kills three children and a woman in the old city", (3, 3, 3)),
+    ("Up to 40 soldiers feared dead after ambush", (None, 40, 40)),
+    ("Between 20 and 30 militants killed as army advances", (20, 25, 30)),
+    ("More than 100 people were killed in a week of fighting", (100, 100, None)),
+    ("Two policemen shot dead at a checkpoint", (2, 2, 2)),
+    ("Landmine claims the lives of 4 shepherds", (4, 4, 4)),
+    ("Airstrike kills 9 members of one family", (9, 9, 9)),
+    ("Clashes continue with no casualties reported", None),
+    ("Convoy of 300 vehicles crosses into the province", None),
+]
+
+
+@pytest.mark.parametrize("headline,expected", ANNOTATED)
+def test_fatalities_on_annotated_headlines(headline, expected):
+    found = fatalities(headline)
+    assert (None if found is None else (found.low, found.best, found.high)) == expected

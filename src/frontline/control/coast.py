@@ -24,7 +24,6 @@ import numpy as np
 import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry import LineString, MultiLineString, Polygon, box
-from shapely.ops import transform as shp_transform
 
 GEOD = Geod(ellps="WGS84")
 
@@ -158,11 +157,12 @@ class LocalFrame:
     def lonlat(self, x, y):
         return self._inv.transform(x, y)
 
-    def project(self, geom: shapely.Geometry) -> shapely.Geometry:
-        return shp_transform(self._fwd.transform, geom)
+    def project(self, geom):
+        """lon/lat -> metres; a geometry or an array of geometries."""
+        return shapely.transform(geom, lambda x, y: self._fwd.transform(x, y), interleaved=False)
 
-    def unproject(self, geom: shapely.Geometry) -> shapely.Geometry:
-        return shp_transform(self._inv.transform, geom)
+    def unproject(self, geom):
+        return shapely.transform(geom, lambda x, y: self._inv.transform(x, y), interleaved=False)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

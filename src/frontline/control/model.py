@@ -603,18 +603,18 @@ def _tessellate(pts: np.ndarray, frame, bbox, params: ControlParams):
             continue
     land = None
     coast_km = {}
-    cells_ll = [frame.unproject(g) for g in raw]
+    cells_ll = list(frame.unproject(raw))
     if shores:
         primary = next(iter(shores.values()))
         land = primary.land
         land_p = frame.project(land)
         clipped = shapely.intersection(raw, land_p)
-        cells = [frame.unproject(g) if not g.is_empty else g for g in clipped]
+        cells = list(frame.unproject(clipped))
         for res, sh in shores.items():
             coast_p = frame.project(sh.coast)
             parts = shapely.intersection(raw, coast_p)
-            coast_km[res] = np.array([_coast.geodesic_length_km(frame.unproject(g)) if not g.is_empty else 0.0
-                                      for g in parts])
+            coast_km[res] = np.array([_coast.geodesic_length_km(g) if not g.is_empty else 0.0
+                                      for g in frame.unproject(parts)])
     else:
         cells = cells_ll
     return cells, cells_ll, coast_km, land

@@ -34,7 +34,7 @@ from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TO
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
 CACHE_VERSION = 6
-A1_LO, A1_HI = float(os.environ.get('A1_LO', 0.5)), float(os.environ.get('A1_HI', 99.5))
+A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
 _REPO_SHARED_GEONAMES = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "geonames"
@@ -308,6 +308,8 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
             if not ll:
                 continue
             pt = (float(np.mean([a for a, _ in ll])), float(np.mean([o for _, o in ll])))
+        if iso in (regions.get("country_points") or {}):
+            pt = tuple(regions["country_points"][iso])
         i = b.add(v["geonameid"], v["name"], pt[0], pt[1], iso, "", K_COUNTRY, "PCLI", v.get("population") or 0)
         country_idx[iso] = i
         b.name_it(i, v["name"], M_PRIMARY)

@@ -198,6 +198,12 @@ def check_distance(claim: Claim) -> None:
     if origin is None or dest is None:
         ps = _places_from_subjects(claim.subjects)
         origin, dest = ps[:-1], ps[-1:]
+    how = getattr(claim, "_how", "") or ""
+    if how.startswith("line:"):
+        claim.verdict = NOT_CHECKABLE
+        claim.evidence = (f"a distance to a {how[5:]} (a line, not a place): frontline checks point-to-point "
+                          "distances only")
+        return
     if not origin or not dest or claim.value is None or not claim.unit:
         claim.verdict = NOT_CHECKABLE
         claim.evidence = "could not resolve both ends of the distance to places"

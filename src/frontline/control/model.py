@@ -44,6 +44,7 @@ TAKE_SUBTYPES = {"non-state actor overtakes territory", "government regains terr
                  "non-violent transfer of territory"}
 BASE_SUBTYPES = {"headquarters or base established"}
 TARGET_SUBTYPES = {"air/drone strike", "shelling/artillery/missile attack"}
+BEHIND_LINES_SUBTYPES = {"remote explosive/landmine/ied", "suicide bomb"}
 STRATEGIC_PRESENCE = {"looting/property destruction", "other", "arrests"}
 EPOCH = date(1970, 1, 1)
 
@@ -65,6 +66,7 @@ class ControlParams:
     w_battle: float = 0.35             # battle: pull each side towards contest_level
     contest_level: float = 0.5         # where repeated battles leave both sides (< threshold: contested = not held)
     w_presence: float = 0.25           # presence confirms (logistic) an existing hold
+    w_behind_lines: float = 0.15       # IED / mine / suicide bomb: the attacker probably does not hold the place
     certainty_weights: dict = field(default_factory=lambda: {"stated": 1.0, "reported": 0.85, "hedged": 0.35})
     near_factor: float = 0.7           # geo_precision 2 (near / part of) events count this much
     max_geo_precision: int = 2         # events located only to a region or country are ignored
@@ -271,6 +273,7 @@ def _effects(df: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
     battle = (et == "battles") & ~take
     target = st.isin(TARGET_SUBTYPES)
     vac = et == "violence against civilians"
+    behind = st.isin(BEHIND_LINES_SUBTYPES)
     strat = (et == "strategic developments") & st.isin(STRATEGIC_PRESENCE)
     parts = []
 
@@ -288,8 +291,10 @@ def _effects(df: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
     # strikes from afar: the target is present at the place; the attacker need not be
     add(target, "actor2", PRESENCE, params.w_presence)
     # violence against civilians, looting, arrests: the perpetrator is present
-    # (IEDs, mines and suicide bombs are attacks behind the lines: no effect at all)
     add(vac | strat, "actor1", PRESENCE, params.w_presence)
+    # IEDs, mines and suicide bombs are weapons used behind the other side's lines: weak evidence
+    # that the attacker does not hold the place
+    add(behind, "actor1", LOSE, params.w_behind_lines)
     if not parts:
         return pd.DataFrame(columns=["row", "actor_name", "kind", "weight"])
     eff = pd.concat(parts, ignore_index=True)

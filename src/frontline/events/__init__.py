@@ -32,6 +32,7 @@ _NEAR_BEFORE = re.compile(
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
+_ANAPHOR = re.compile(r"\b(?:the group|the organi[sz]ation|the militants|they|their|its fighters|its)\b", re.I)
 _CONTEXT_CHARS = 600  # how far back "the group" / "they" may reach for the actor a report is about
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
@@ -96,8 +97,10 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         by_place: dict[tuple, Event] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
             actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors)
-            if actor1 is None and earlier:  # "the group", "they": the actor the paragraph is about
-                actor1 = earlier[-1].name if earlier[-1].name != actor2 else None
+            if actor1 is None and earlier and _ANAPHOR.search(sentence):  # "the group", "they": who the report is about
+                actor1 = earlier[-1].name
+            if actor2 == actor1:
+                actor2 = None
             event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
             when = event_date(sentence, s_start, doc.published, doc.date_precision, trigger.start)
             place = toponym.place
@@ -251,6 +254,8 @@ def _resolve_generic(actor: Actor | None, place: Place, para_text: str, actors: 
         return None
     if actor.kind == "generic_state":
         return actors.government_of(place.country) or actor.name
+    if actor.kind == "generic_rebel":  # "rebels", "the factions": the country's rebel coalition, if the dictionary has one
+        return actors.collective_of(place.country) or "Unidentified armed group"
     if actor.kind == "generic_armed":
         named = [a for a in actors.find(para_text) if a.kind == "armed_group"]
         introduced = [a for a in named if _INTRODUCED.search(para_text[max(0, a.start - 30):a.start])]
@@ -266,8 +271,9 @@ def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: 
     if trigger.effect == "take" and entry1 is not None and entry1.kind in ("state_forces", "external_forces") \
             and trigger.state_sub_event_type:
         return trigger.event_type, trigger.state_sub_event_type
-    if trigger.sub_event_type == "Armed clash" and (trigger.effect == "casualties" or re.match(r"attack|target", trigger.text, re.I)):
-        if entry2 is None or entry2.kind == "civilians":
+    if trigger.sub_event_type == "Armed clash":
+        one_sided = trigger.effect == "casualties" or re.match(r"attack|target|assault", trigger.text, re.I)
+        if one_sided and (entry2 is None or entry2.kind == "civilians"):
             return "Violence against civilians", "Attack"
     return trigger.event_type, trigger.sub_event_type
 

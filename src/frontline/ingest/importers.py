@@ -167,12 +167,29 @@ _DATE_PREC = {1: TIME_PRECISION_DAY, 2: TIME_PRECISION_WEEK, 3: TIME_PRECISION_W
               5: TIME_PRECISION_UNKNOWN}
 _WHERE_PREC = {1: GEO_PRECISION_TOWN, 2: GEO_PRECISION_NEAR}
 
-_AIR = re.compile(r"\b(air ?strikes?|air raids?|warplanes?|aerial|bombing|bombed|coalition|airplanes?|helicopters?|drones?|bombard\w*|barrel bombs?)\b", re.I)
+_AIR = re.compile(r"\b(air ?strikes?|air raids?|warplanes?|aerial|airplanes?|helicopters?|drones?|bombard\w*|barrel bombs?)\b", re.I)
 _SHELL = re.compile(r"\b(shell(?:s|ing|ed)?|artillery|rockets?|missiles?|mortars?)\b", re.I)
 _MINE = re.compile(r"\b(mines?|landmines?|ied|explosive devices?|booby[- ]trap\w*|explosions?|detonat\w*)\b", re.I)
 _SUICIDE = re.compile(r"\b(suicide|car bombs?|booby[- ]trapped (?:car|vehicle)|vbied|blow themselves up)\b", re.I)
 _CAPTURE = re.compile(r"\b(takes? control|took control|taking control|tak(?:e|es|ing) over|took over|captur\w*|seiz\w*|"
                       r"recaptur\w*|retak\w*|regain\w*|liberat\w*|expel\w*|storm\w*|full control|fully control\w*)\b", re.I)
+
+
+_UNSETTLED = "\x00?"
+
+
+_PLACE_NOISE = re.compile(r"\b(town|village|city|district|sub-district|governorate|area|camp|road|between|and|near|"
+                          r"eastern|western|northern|southern|central|outskirts|of|the|al|ar|as|an|ad|at|az|el|"
+                          r"ash|adh|ath)\b", re.I)
+
+
+def _mentions_place(headline: str, where: str) -> bool:
+    """Does the headline name the coded place (any 4-letter stem of a word of where_coordinates)?"""
+    if not headline:
+        return False
+    words = [w for w in re.split(r"[\s/,()-]+", _PLACE_NOISE.sub(" ", where)) if len(w) >= 4]
+    low = headline.lower()
+    return any(w[:4].lower() in low for w in words)
 
 
 def _first_headline(row: dict) -> str:
@@ -201,6 +218,9 @@ def _actor_positions(text: str, names: list[str], dictionary) -> dict[str, int]:
 def _ucdp_types(row: dict, a1: str | None, a2: str | None, dictionary) -> tuple[str, str, str | None, str | None]:
     tov = int(float(row["type_of_violence"]))
     head = _first_headline(row)
+    if not _mentions_place(head, row.get("where_coordinates") or ""):
+        # the headline is about somewhere else (SOHR daily tolls, other fronts): keep the base type
+        head = ""
     if _SUICIDE.search(head):
         return "Explosions/Remote violence", "Suicide bomb", a1, a2
     cap = _CAPTURE.search(head)
@@ -224,7 +244,8 @@ def _ucdp_types(row: dict, a1: str | None, a2: str | None, dictionary) -> tuple[
                 return "Explosions/Remote violence", remote, a2, a1
             if g1:
                 return "Explosions/Remote violence", remote, a1, a2
-            return "Explosions/Remote violence", remote, None, None
+            # neither side is a state: a third party's strike; read_ucdp settles the target afterwards
+            return "Explosions/Remote violence", remote, a1, a2 + _UNSETTLED if a2 else a2
     if _MINE.search(head):
         return "Explosions/Remote violence", "Remote explosive/landmine/IED", a1, a2
     if tov == 3:
@@ -278,7 +299,25 @@ def read_ucdp(path: str | Path, errors: list[str] | None = None) -> list[Event]:
             out.append(ucdp_event(row, dictionary))
         except (ValueError, KeyError, TypeError) as exc:
             _report(errors, f"{path}:row {row_no} (line {line_no}): {exc}")
+    _settle_strike_targets(out)
     return out
+
+
+def _settle_strike_targets(events: list[Event]) -> None:
+    """Strikes in a dyad of two non-state sides (e.g. coalition aircraft in an IS - SDF dyad): the
+    target is taken to be the side that is the target of state strikes more often in the same file;
+    the other side is recorded as actor1 (the side the strike helped) and the note says so."""
+    targets: dict[str, int] = {}
+    for e in events:
+        if e.event_type == "Explosions/Remote violence" and e.actor2 and not e.actor2.endswith(_UNSETTLED):
+            targets[e.actor2] = targets.get(e.actor2, 0) + 1
+    for e in events:
+        if e.actor2 and e.actor2.endswith(_UNSETTLED):
+            a1, a2 = e.actor1, e.actor2[: -len(_UNSETTLED)]
+            if a1 and targets.get(a1, 0) > targets.get(a2, 0):
+                a1, a2 = a2, a1
+            e.actor1, e.actor2 = a1, a2
+            e.notes = (e.notes or "") + f"; strike by a third party: target taken to be {a2} (most often struck)"
 
 
 # ---- ACLED ----------------------------------------------------------------------------

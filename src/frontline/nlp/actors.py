@@ -11,7 +11,7 @@ import yaml
 
 from frontline.records import Actor
 
-GENERIC_KINDS = {"generic_state", "generic_armed"}
+GENERIC_KINDS = {"generic_state", "generic_armed", "generic_rebel"}
 
 
 @dataclass
@@ -21,6 +21,7 @@ class ActorEntry:
     country: str | None
     aliases: list[str]
     part_of: list[str] = field(default_factory=list)
+    collective: bool = False  # the umbrella name for a country's rebel groups (UCDP's "Syrian insurgents")
 
 
 class ActorDictionary:
@@ -70,6 +71,10 @@ class ActorDictionary:
             return None
         return self._by_country.get(country) or next(
             (e.name for e in self.entries.values() if e.country == country and e.kind in ("state_forces", "external_forces")), None)
+
+    def collective_of(self, country: str | None) -> str | None:
+        """The umbrella actor for a country's rebel groups, when the dictionary names one."""
+        return next((e.name for e in self.entries.values() if e.collective and e.country == country), None)
 
     def find(self, text: str) -> list[Actor]:
         """Non-overlapping actor mentions in ``text``, longest first at each position."""
@@ -122,7 +127,7 @@ def _parse(data: dict, source: str) -> list[ActorEntry]:
             raise ValueError(f"{source}: actor entry {i} has no 'name'")
         entries.append(ActorEntry(name=str(row["name"]), kind=str(row.get("kind", "armed_group")),
                                   country=row.get("country"), aliases=[str(a) for a in row.get("aliases") or []],
-                                  part_of=list(row.get("part_of") or [])))
+                                  part_of=list(row.get("part_of") or []), collective=bool(row.get("collective"))))
     return entries
 
 

@@ -258,6 +258,7 @@ def _prepare(events: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
     cert = df["certainty"].fillna("stated").astype(str).str.lower().map(params.certainty_weights).fillna(0.8)
     score = pd.to_numeric(df["score"], errors="coerce").fillna(1.0).clip(0.0, 1.0)
     df["w"] = (cert * score * np.where(gp >= 2, params.near_factor, 1.0)).astype(float)
+    df["gp"] = gp.astype(int)
     df["et"] = df["event_type"].fillna("").astype(str).str.strip().str.lower()
     df["st"] = df["sub_event_type"].fillna("").astype(str).str.strip().str.lower()
     return df
@@ -286,8 +287,13 @@ def _effects(df: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
     add(take, "actor1", GAIN, params.w_take)
     add(take, "actor2", LOSE, params.w_take)
     add(base, "actor1", GAIN, params.w_base)
-    add(battle, "actor1", CONTEST, params.w_battle)
-    add(battle, "actor2", CONTEST, params.w_battle)
+    # a battle *in* a place contests it; a battle only *near* it (geo_precision 2) is fresh evidence
+    # that both sides are around, nothing more
+    inside = df["gp"] <= 1
+    add(battle & inside, "actor1", CONTEST, params.w_battle)
+    add(battle & inside, "actor2", CONTEST, params.w_battle)
+    add(battle & ~inside, "actor1", PRESENCE, 0.0)
+    add(battle & ~inside, "actor2", PRESENCE, 0.0)
     # strikes from afar: the target is present at the place; the attacker need not be
     add(target, "actor2", PRESENCE, params.w_presence)
     # violence against civilians, looting, arrests: the perpetrator is present

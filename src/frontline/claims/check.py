@@ -199,6 +199,10 @@ def check_distance(claim: Claim) -> None:
         ps = _places_from_subjects(claim.subjects)
         origin, dest = ps[:-1], ps[-1:]
     how = getattr(claim, "_how", "") or ""
+    if how.startswith("unresolved:"):
+        claim.verdict = NOT_CHECKABLE
+        claim.evidence = f"'{how[11:]}' is not in the gazetteer; cannot compute the distance"
+        return
     if how.startswith("line:"):
         claim.verdict = NOT_CHECKABLE
         claim.evidence = (f"a distance to a {how[5:]} (a line, not a place): frontline checks point-to-point "
@@ -321,7 +325,12 @@ def check_extent(claim: Claim, control: pd.DataFrame, documents) -> None:
         claim.evidence = ("no control estimate in the store yet: run the control stage (control_coast table) "
                           "to compare the coastline held at the article's date")
         return
-    rows = _actor_rows(control, _claim_actors(claim))
+    actors = _claim_actors(claim)
+    if not actors:
+        claim.verdict = PENDING
+        claim.evidence = "no actor named for the extent; control estimates are per actor"
+        return
+    rows = _actor_rows(control, actors)
     if rows.empty:
         claim.verdict = PENDING
         claim.evidence = (f"no control estimate for {', '.join(_claim_actors(claim)) or 'this actor'} in the store "

@@ -117,10 +117,10 @@ def modality(sentence: str, consult_nlp: bool = True) -> str:
 _ACTORS = [
     (r"\b(?:the\s+)?Islamic State(?:'s|’s)?|\bISIS\b|\bISIL\b|\bDaesh\b|\bDaesh\b|\bIS\b(?= fighters| militants)",
      "Islamic State"),
-    (r"\bal[- ]Qa['’]?eda(?: in the Islamic Maghreb| in Iraq)?|\bAQIM\b", "al-Qaeda"),
-    (r"\bAnsar al[- ]Sharia\b", "Ansar al-Sharia"),
+    (r"\b[Aa]l[- ]Qa['’]?eda(?: in the Islamic Maghreb| in Iraq)?|\bAQIM\b", "al-Qaeda"),
+    (r"\bAnsar [Aa]l[- ]Sharia\b", "Ansar al-Sharia"),
     (r"\bHamas\b", "Hamas"), (r"\bHezbollah\b", "Hezbollah"), (r"\bTaliban\b", "Taliban"),
-    (r"\bBoko Haram\b", "Boko Haram"), (r"\bal[- ]Shabaab\b", "al-Shabaab"), (r"\bHouthis?\b", "Houthis"),
+    (r"\bBoko Haram\b", "Boko Haram"), (r"\b[Aa]l[- ]Shabaa?b\b", "al-Shabaab"), (r"\bHouthis?\b", "Houthis"),
     (r"\bWagner\b", "Wagner Group"), (r"\bNATO\b", "NATO"), (r"\bHTS\b|Hayat Tahrir al-Sham", "Hayat Tahrir al-Sham"),
     (r"\bRSF\b|Rapid Support Forces", "Rapid Support Forces"), (r"\bM23\b", "M23"),
     (r"\bLibyan National Army\b|\bLNA\b", "Libyan National Army"),
@@ -383,6 +383,11 @@ _CAPITAL = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:away\s+)?(?:from|of|to)\s+(?:the|
                       r"(?:country['’]s\s+|national\s+)?capital\b", re.IGNORECASE)
 
 
+_NAMED_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:away\s+)?(?:from|of|to|off)\s+(?:central\s+|downtown\s+)?"
+                          r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:ez|al|el|de|of)?-?\s*[A-Z][\w'’-]+)*)")
+_NOT_NAMES = {"the", "their", "its", "where", "here", "there", "this", "that"}
+
+
 def _capital_of(place: Place) -> Place | None:
     if not place.country:
         return None
@@ -403,6 +408,12 @@ def _endpoints(ctx: _Ctx, idx: int, q: Quantity, sentence: str, s_a: int) -> tup
     np_ = _NOT_POINT.match(after_text)
     if np_:
         return [], [], "line:" + np_.group("what")
+    named = _NAMED_AFTER.match(after_text)
+    if named:
+        n0 = s_a + q.end + named.start("name")
+        n1 = s_a + q.end + named.end("name")
+        if not any(m.start < n1 and n0 < m.end for m in ms) and named.group("name").lower() not in _NOT_NAMES:
+            return [], [], "unresolved:" + named.group("name")
     cap = _CAPITAL.match(after_text)
     if cap:
         before = [m for m in ms if m.start - s_a < q.start]
@@ -642,7 +653,11 @@ def extract_claims(doc: Document) -> list[Claim]:
                                asserted_by=_asserted_by(ctx, s_a, s_b), _key=kind)
             claim._measure = None
             claim._places = sent_places
-            claim._actors = actor_names
+            fut = _FUTURE.search(sentence) or _HYPO.search(sentence)
+            cut = s_a + (fut.start() if fut else len(sentence))
+            # the predicted actor is the one named before the modal ("ISIS will ..."), not the one
+            # who predicts it ("..., a rebel commander boasted")
+            claim._actors = sorted({a.name for a in sent_actors if a.start < cut})
             claim._published = doc.published
             claim._negated = bool(_NEG_FUTURE.search(sentence))
             ctx.claims.append(claim)

@@ -66,7 +66,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     text = doc.text
     paras = paragraphs(text)
     historical = [bool(_HISTORICAL.search(text[s:e])) or _old_year(text[s:e], doc.published) for s, e in paras]
-    resolved = [t for t in toponyms if t.place is not None]
+    resolved = [_city_or_region(t, text) for t in toponyms if t.place is not None]
     events: list[Event] = []
     for index, (s_start, s_end) in enumerate(split_sentences(text)):
         sentence = text[s_start:s_end]
@@ -150,6 +150,20 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
     return [e for e in events if id(e) in chosen]
 
 
+_REGION_WORDS = re.compile(r"^\W{0,2}(?:province|governorate|region|district|wilaya|state|county|oblast)\b", re.I)
+
+
+def _city_or_region(t: Toponym, text: str) -> Toponym:
+    """"Aleppo" is the city unless the text says the province: a first-level region that shares its
+    name with a city among the candidates gives way to the city."""
+    p = t.place
+    if not (p.feature_code or "").startswith("ADM") or _REGION_WORDS.match(text[t.end:t.end + 20]):
+        return t
+    city = next((c for c in t.candidates if c.feature_class == "P" and c.country == p.country
+                 and c.name.lower() == p.name.lower()), None)
+    return replace(t, place=city) if city else t
+
+
 def _rank(event: Event) -> int:
     m = re.search(r"\((\w+)\)", event.notes or "")
     return _EFFECT_RANK.get(m.group(1), 5) if m else 5
@@ -172,8 +186,8 @@ def _usable(t: Toponym, src_span: tuple[int, int] | None) -> bool:
         return False
     if src_span and src_span[0] <= t.start < src_span[1]:
         return False  # "the government based in Tobruk said": the source's seat, not the event's place
-    if not t.mention[:1].isupper():
-        return False
+    if not re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|le|la)[-\s’']", "", t.mention)[:1].isupper():
+        return False  # a lower-case word is not a place name ("al-Bab" is, "well" is not)
     if p.geo_precision >= GEO_PRECISION_REGION and t.mention.lower() != p.name.lower() and \
             re.search(r"(?:an|ese|ish|ic|i)$", t.mention):
         return False  # a demonym ("the Libyan coast", "German troops") describes, it does not place

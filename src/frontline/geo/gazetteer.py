@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 6
+CACHE_VERSION = 8
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -343,6 +343,12 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
         for a in r.get("aliases") or []:
             b.name_it(i, a, M_ALIAS)
 
+    for rname, al in (regions.get("region_demonyms") or {}).items():
+        for i in list(b.index.get(norm(rname), {})):
+            if b.kind[i] in (K_CONT, K_RGN, K_SEA):
+                for a in al:
+                    b.name_it(i, a, M_DEMONYM)
+
     # ---------------- OSM places (e.g. osm_libya_places_all.json) ----------------
     if src:
         for f in sorted(src.glob("osm*places*.json")):
@@ -439,7 +445,7 @@ class Gazetteer:
                 s = skeleton(k)
                 if len(s) >= 2:
                     sk[s].append(k)
-            self.skel = {k: tuple(v) for k, v in sk.items()}
+            self.skel = {k: (tuple(v), tuple(fold(x) for x in v)) for k, v in sk.items()}
         return self.skel
 
     # ----- persistence -----
@@ -494,13 +500,14 @@ class Gazetteer:
         sk = self._ensure_skel()
         s = skeleton(name)
         out: dict[int, tuple[int, float]] = {}
-        bucket = sk.get(s, ())
-        if max_bucket is not None and len(bucket) > max_bucket:
+        keys, folded = sk.get(s, ((), ()))
+        if not keys or (max_bucket is not None and len(keys) > max_bucket):
             return []
-        for key in bucket:
-            sim = similarity(name, key)
-            if sim < min_sim:
-                continue
+        from rapidfuzz import process
+        from rapidfuzz.fuzz import ratio
+
+        for _f, score, j in process.extract(fold(name), folded, scorer=ratio, score_cutoff=min_sim * 100, limit=None):
+            key, sim = keys[j], score / 100.0
             for i, m in self.exact(key)[:limit]:
                 if i not in out or sim > out[i][1]:
                     out[i] = (max(m, M_ALT), sim)

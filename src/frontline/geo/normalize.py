@@ -38,6 +38,8 @@ def fold_ascii(s: str) -> str:
 @lru_cache(maxsize=200_000)
 def norm(s: str) -> str:
     """Case/diacritic/punctuation-folded key. "U.S." -> "us", "St. Louis" -> "saint louis"."""
+    if s.isascii() and s.replace(" ", "").isalpha():
+        return " ".join(_ABBR.get(w, w) for w in s.lower().split())
     s = fold_ascii(s).lower().translate(_APOS)
     s = _DOTS.sub(" ", s) if " " in s.strip(".") or not re.fullmatch(r"(?:\w\.)+\w?\.?", s) else _DOTS.sub("", s)
     s = _PUNCT.sub(" ", s)

@@ -58,7 +58,13 @@ _COMMON = {"january", "february", "march", "april", "may", "june", "july", "augu
            "county", "north", "south", "east", "west", "central", "new", "old", "great", "royal", "general", "time", "day",
            "year", "week", "world", "earth", "internet", "web", "online", "health", "ministry", "government", "army"}
 
-MAX_CANDS = 25
+MAX_CANDS = 20
+_PLACE_NOUNS = {"city", "town", "village", "municipality", "suburb", "community", "county", "region", "province",
+                "district", "place", "settlement", "area", "parish", "borough", "hamlet", "commune", "capital", "state",
+                "country", "island", "neighborhood", "neighbourhood", "township", "locality", "port", "governorate",
+                "prefecture", "metropolis", "nation", "kingdom", "republic", "territory", "seat", "coast", "border",
+                "outskirts", "downtown", "residents", "population", "located", "situated", "near", "north", "south",
+                "east", "west", "northeast", "northwest", "southeast", "southwest", "km", "miles"}
 KIND_NAMES = {K_CITY: "city", K_ADM1: "adm1", K_COUNTRY: "country", K_CONT: "cont", K_RGN: "rgn", K_SEA: "sea", K_ADM2: "adm2"}
 
 
@@ -238,6 +244,14 @@ def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, su
             t = gaz.index.get(k)
             if t and any(gaz.kind[t[j]] in (K_ADM1, K_COUNTRY) for j in range(0, min(len(t), 20), 2)):
                 f["comma_place"] = 1.0
+    right = [t[2].lower() for t in toks[i1:i1 + 6]]
+    if any(w in _PLACE_NOUNS for w in right):
+        f["placenoun_right"] = 1.0
+    if len(right) >= 2 and right[0] in ("is", "was") and right[1] in ("a", "an", "the"):
+        f["is_a"] = 1.0
+    left = [t[2].lower() for t in toks[max(0, i0 - 3):i0]]
+    if any(w in _PLACE_NOUNS for w in left):
+        f["placenoun_left"] = 1.0
     if sp.end < len(text) and text[sp.end:sp.end + 2] in ("'s", "’s"):
         f["possessive"] = 1.0
     low = sp.text.lower()
@@ -252,6 +266,30 @@ def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, su
     if len(sp.text) <= 3:
         f["short"] = 1.0
     return f
+
+
+_KEY_CUES = ("loc_prep", "comma_place", "placenoun_right", "placenoun_left", "is_a")
+_KEY_NEG = ("title_prev", "person_next", "person_surname", "emb_right", "emb_left")
+
+
+def add_doc_features(spans: list[Span], text: str, toks, gaz: Gazetteer, doc_lower: set, surnames: set) -> None:
+    """Span features plus document-level ones aggregated over all mentions of the same name."""
+    by_key: dict = defaultdict(list)
+    for sp in spans:
+        sp.feats = _span_features(sp, text, toks, gaz, doc_lower, surnames)
+        by_key[sp.text].append(sp)
+    for key, group in by_key.items():
+        n = len(group)
+        cues = sum(1 for sp in group if any(c in sp.feats for c in _KEY_CUES))
+        negs = sum(1 for sp in group if any(c in sp.feats for c in _KEY_NEG))
+        for sp in group:
+            f = sp.feats
+            if n > 1:
+                f["key_count"] = min(math.log(n), 3.0) / 3.0
+            if cues - any(c in f for c in _KEY_CUES) > 0:
+                f["key_cue_other"] = 1.0
+            if negs - any(c in f for c in _KEY_NEG) > 0:
+                f["key_neg_other"] = 1.0
 
 
 def _doc_context(text: str, toks) -> tuple[set, set]:
@@ -358,15 +396,25 @@ def _rank(gaz: Gazetteer, sp: Span) -> list:
     return sorted(sp.cands, key=lambda c: -(gaz.prior[c[0]] - 4.0 * (c[1] >= M_ALT) - 6.0 * (1.0 - c[2])))
 
 
-def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _Model, *, use_weights: bool = True, keep: int = 10):
-    """Rank each span's candidates; returns per span a list of (place index, prob, features) best first."""
+def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _Model, *, use_weights: bool = True,
+                  keep: int = 10, only: float | None = None):
+    """Rank each span's candidates; returns per span a list of (place index, prob, features) best first.
+    With ``only``, spans whose p_det is below it are not ranked (empty list)."""
     for sp in spans:
         sp.cands = _rank(gaz, sp)
     full = _build_context(gaz, spans, hint, use_weights)
     cache: dict = {}
+    done: dict = {}
     out = []
     for sp in spans:
+        if only is not None and sp.p_det < only:
+            out.append([])
+            continue
         key = norm(sp.text)
+        dk = (key, sp.text, tuple(c[0] for c in sp.cands[:3]))
+        if dk in done:
+            out.append(done[dk])
+            continue
         ctx = cache.get(key)
         if ctx is None:
             ctx = cache[key] = _ctx_for(full, key)
@@ -390,6 +438,7 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
                 f["single"] = 1.0
             scored.append((ci, model.score(model.res, f), f))
         scored.sort(key=lambda x: -x[1])
+        done[dk] = scored[:keep]
         out.append(scored[:keep])
     return out
 
@@ -403,15 +452,15 @@ def _hint_set(country_hint) -> set | None:
     return {c.upper() for c in country_hint}
 
 
-def analyse(text: str, gaz: Gazetteer, *, country_hint=None, model: _Model | None = None):
+def analyse(text: str, gaz: Gazetteer, *, country_hint=None, model: _Model | None = None, only: float | None = None):
     """Internal: spans with detection features/probabilities and ranked candidates."""
     model = model or get_model()
     spans, toks = find_spans(text, gaz)
     doc_lower, surnames = _doc_context(text, toks)
+    add_doc_features(spans, text, toks, gaz, doc_lower, surnames)
     for sp in spans:
-        sp.feats = _span_features(sp, text, toks, gaz, doc_lower, surnames)
         sp.p_det = model.score(model.det, sp.feats)
-    ranked = resolve_spans(gaz, spans, _hint_set(country_hint), model)
+    ranked = resolve_spans(gaz, spans, _hint_set(country_hint), model, only=only)
     return spans, ranked
 
 
@@ -425,7 +474,7 @@ def geoparse(text: str, *, country_hint: str | None = None, gazetteer: Gazetteer
     gaz = gazetteer or load_gazetteer()
     model = get_model()
     thr = model.threshold if threshold is None else threshold
-    spans, ranked = analyse(text, gaz, country_hint=country_hint, model=model)
+    spans, ranked = analyse(text, gaz, country_hint=country_hint, model=model, only=thr)
     out = []
     for sp, r in zip(spans, ranked):
         if sp.p_det < thr or not r:

@@ -26,7 +26,7 @@ from scipy.optimize import minimize
 
 from .bench import fold_of, hav_km, load_corpus
 from .gazetteer import load_gazetteer
-from .parser import MODEL_FILE, Span, _doc_context, _Model, _span_features, find_spans, resolve_spans
+from .parser import MODEL_FILE, Span, _doc_context, _Model, add_doc_features, find_spans, resolve_spans
 
 CORPORA = ("geowebnews", "lgl", "geovirus", "wiktor")
 
@@ -83,8 +83,8 @@ def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None =
             ignore = doc.get("toponyms_without_coords") or []
             spans, toks = find_spans(text, gaz)
             doc_lower, surnames = _doc_context(text, toks)
+            add_doc_features(spans, text, toks, gaz, doc_lower, surnames)
             for sp in spans:
-                sp.feats = _span_features(sp, text, toks, gaz, doc_lower, surnames)
                 sp.p_det = model.score(model.det, sp.feats)
                 pos = any(_overlap(sp.start, sp.end, t["start"], t["end"]) for t in gold)
                 ign = (not pos) and any(_overlap(sp.start, sp.end, t["start"], t["end"]) for t in ignore)

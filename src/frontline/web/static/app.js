@@ -351,7 +351,7 @@
     }
     if (doc) body.push(el("p", {}, el("button", { id: "open-ledger", type: "button", onclick: () => showLedger(doc.doc_id),
       text: `Claims ledger for this document (${d.claims || 0})` })));
-    panel().replaceChildren(...body);
+    panel().replaceChildren(...body); $("panel").scrollTop = 0;
     const m = $("quote-mark");
     if (m) m.parentElement.scrollTop = Math.max(0, m.offsetTop - m.parentElement.offsetTop - 60);
     FL.selected = id;
@@ -369,6 +369,7 @@
       table.append(el("tr", { class: "claim-row" }, el("td", { text: (c.quote || "") + val }), el("td", { text: c.claim_type || "" }),
         el("td", {}, el("span", { class: "badge " + (c.verdict || "").replace(/\s+/g, "-"), text: c.verdict || "" })), el("td", { text: c.evidence || "" })));
     }
+    $("panel").scrollTop = 0;
     panel().replaceChildren(el("h2", { text: `Claims ledger: ${doc.title || doc.doc_id}` }),
       el("p", { class: "muted", text: `${claims.length} claims; highlighted in the text, verdict on hover.` }),
       highlighted(doc.text || "", spans), table,
@@ -376,6 +377,7 @@
       el("ul", { class: "events" }, ...d.events.map((s) => el("li", {}, el("button", { class: "link", type: "button", onclick: () => showEvent(s.event_id), text: `${s.event_date || "?"} ${s.event_type || ""} – ${s.actor1 || "?"} at ${s.location || "?"}` })))));
   }
   function showCluster(m) {
+    $("panel").scrollTop = 0;
     const items = m.idx.slice(0, 200);
     const ul = el("ul", { class: "events" });
     for (const i of items) ul.append(el("li", {}, el("button", { class: "link cluster-item", type: "button", onclick: () => showEvent(pts.id[i]),

@@ -308,10 +308,10 @@ def _totals(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _claim_actors(claim: Claim) -> list[str]:
-    actors = list(getattr(claim, "_actors", None) or [])
-    if not actors:
+    actors = getattr(claim, "_actors", None)
+    if actors is None:  # a claim read back from the store: subjects without a country code are actors
         actors = [s for s in claim.subjects if "(" not in s]
-    return actors
+    return list(actors)
 
 
 def check_extent(claim: Claim, control: pd.DataFrame, documents) -> None:

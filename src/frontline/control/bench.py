@@ -120,7 +120,17 @@ def libya_events_from_pipeline(reports: Path, db: str | None = None) -> pd.DataF
     return ev
 
 
-def bench_libya(shared: Path, repo: Path, params: ControlParams | None = None, db: str | None = None) -> dict:
+def _feb_map(result, name: str, out_dir: Path | None) -> None:
+    if out_dir is None:
+        return
+    from .outputs import map_png
+
+    p = map_png(result, "2016-02-15", Path(out_dir) / f"libya_{name}_2016-02-15.png", [IS])
+    print(f"Feb 2016 map: {p}")
+
+
+def bench_libya(shared: Path, repo: Path, params: ControlParams | None = None, db: str | None = None,
+                out_dir: Path | None = None) -> dict:
     out = {}
     fixture = repo / "bench" / "control_libya_events.csv"
     if fixture.exists():
@@ -128,6 +138,7 @@ def bench_libya(shared: Path, repo: Path, params: ControlParams | None = None, d
         r = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "7d", params)
         out["fixture"] = score_libya(r)
         print_libya("hand-coded events (bench/control_libya_events.csv)", r, out["fixture"])
+        _feb_map(r, "fixture", out_dir)
     reports = shared / "data" / "reports" / "libya"
     if reports.exists():
         t0 = time.perf_counter()
@@ -136,6 +147,7 @@ def bench_libya(shared: Path, repo: Path, params: ControlParams | None = None, d
         r = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "7d", params)
         out["pipeline"] = score_libya(r)
         print_libya(f"text pipeline events ({len(ev)} events, pipeline {t1 - t0:.1f} s)", r, out["pipeline"])
+        _feb_map(r, "pipeline", out_dir)
     return out
 
 
@@ -231,7 +243,8 @@ def bench_speed(n: int = 20000, country: str = "LY") -> dict:
     return {"seconds": dt, "dates": len(r.dates), "places": len(r.places), "rows": len(c)}
 
 
-def run_all(shared: Path, repo: Path, which=("speed", "distance", "syria", "libya")) -> dict:
+def run_all(shared: Path, repo: Path, which=("speed", "distance", "syria", "libya"),
+            out_dir: Path | None = Path("out/bench_control")) -> dict:
     out = {}
     if "speed" in which:
         out["speed"] = bench_speed()
@@ -243,5 +256,5 @@ def run_all(shared: Path, repo: Path, which=("speed", "distance", "syria", "liby
     if "syria" in which and (shared / "data" / "events").exists():
         out["syria"] = bench_syria(shared)
     if "libya" in which:
-        out["libya"] = bench_libya(shared, repo)
+        out["libya"] = bench_libya(shared, repo, out_dir=out_dir)
     return out

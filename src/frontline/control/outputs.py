@@ -44,6 +44,51 @@ def _view_bbox(result: ControlResult, actors) -> tuple[float, float, float, floa
     return (w - padx, s - pady, e + padx, n + pady)
 
 
+def map_png(result: ControlResult, day: str, path: Path, actors=None, label_places: bool = True) -> Path:
+    """One map of the control areas on ``day`` (nearest grid date at or before it), places labelled."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    actors = actors or result.actors[:3]
+    colors = _colors(actors)
+    t = result.date_index(day)
+    w, s, e, n = _view_bbox(result, actors)
+    fig, ax = plt.subplots(figsize=(9, 6))
+    ax.set_xlim(w, e)
+    ax.set_ylim(s, n)
+    ax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))
+    ax.set_facecolor("#dbe9f6")
+    if result.land is not None and not result.land.is_empty:
+        for poly in getattr(result.land, "geoms", [result.land]):
+            if poly.geom_type == "Polygon":
+                ax.fill(*poly.exterior.xy, color="#f2efe9", lw=0.3, ec="#999")
+    for a in actors:
+        p = result.probability(a)[t]
+        for i in np.nonzero(p >= result.params.band[0])[0]:
+            cell = result.cells[i]
+            if cell is None or cell.is_empty:
+                continue
+            for poly in getattr(cell, "geoms", [cell]):
+                if poly.geom_type == "Polygon":
+                    ax.fill(*poly.exterior.xy, color=colors[a], alpha=float(min(1, p[i])) * 0.8, lw=0.4, ec="#555")
+    if label_places:
+        pl = result.places[result.places.evidenced] if "evidenced" in result.places else result.places
+        pl = pl[pl.lon.between(w, e) & pl.lat.between(s, n)]
+        ax.scatter(pl.lon, pl.lat, s=6, color="k", zorder=3)
+        for r in pl.itertuples():
+            ax.annotate(str(r.name)[:22], (r.lon, r.lat), fontsize=6, xytext=(2, 2), textcoords="offset points")
+    ax.legend(handles=[Patch(color=colors[a], label=a) for a in actors], loc="lower left", fontsize=8)
+    ax.set_title(f"Control areas on {result.dates[t]} (opacity = probability)", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def small_multiples(result: ControlResult, path: Path, actors=None, panels: int = 12) -> Path:
     import matplotlib
 

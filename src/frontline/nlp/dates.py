@@ -70,6 +70,8 @@ def find_dates(text: str, published: str | None) -> list[ResolvedDate]:
             if resolved is None:
                 continue
             value, precision = resolved
+            if anchor and value and value > anchor + timedelta(days=7):
+                continue  # a report does not date what happened after it was published
             taken.append((m.start(), m.end()))
             found.append(ResolvedDate(date=value.isoformat() if value else None, time_precision=precision,
                                       start=m.start(), end=m.end(), expression=m.group(0)))
@@ -142,9 +144,8 @@ def event_date(sentence: str, sentence_offset: int, published: str | None, date_
     """
     dates = [d for d in find_dates(sentence, published) if d.date]
     if dates:
-        if trigger_start is not None:
-            before = [d for d in dates if d.start <= trigger_start]
-            chosen = before[-1] if before else dates[0]
+        if trigger_start is not None:  # the expression nearest the event's trigger
+            chosen = min(dates, key=lambda d: min(abs(d.start - trigger_start), abs(d.end - trigger_start)))
         else:
             chosen = dates[0]
         return ResolvedDate(date=chosen.date, time_precision=chosen.time_precision,

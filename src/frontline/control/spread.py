@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import coast as _coast
-from .model import ControlParams, _prepare, _regions, _snap, estimate_control  # noqa: F401
+from .model import TAKE_SUBTYPES, ControlParams, _prepare, _regions, _snap, estimate_control  # noqa: F401
 from .places import settlements as _settlements
 
 
@@ -55,7 +55,10 @@ class SpreadResult:
         words.append(f"Knox test (pairs within {self.delta_km:g} km and {self.tau_days:g} days): {self.knox_statistic} "
                      f"pairs observed against {self.knox_expected:.1f} expected if timing ignored place; "
                      f"p = {self.knox_p:.3f} ({self.permutations} permutations).")
-        if self.knox_p < 0.05:
+        if self.knox_expected < 2 and self.knox_statistic < 2:
+            words.append("Too few pairs of areas are close in both space and time for the test to tell simultaneous "
+                         "from contagious spread; widen --delta-km / --tau-days or add events.")
+        elif self.knox_p < 0.05:
             words.append("Areas near each other were reached at nearby times more often than chance: the spread is "
                          "contagious, from earlier areas outward. This contradicts the claim that the group 'forms like "
                          "ice on a pond, all parts freezing at more or less the same time'.")
@@ -90,7 +93,9 @@ def spread(events_df: pd.DataFrame, actor: str, region=None, params: ControlPara
     params = params or ControlParams()
     regions = _regions(region)
     df = _prepare(events_df, params)
-    df = df[(df["actor1"].astype(str) == actor) | (df["actor2"].astype(str) == actor)]
+    # the actor's arrival in an area: any event it takes part in, except losing the place
+    losing = (df["actor2"].astype(str) == actor) & df["st"].isin(TAKE_SUBTYPES)
+    df = df[((df["actor1"].astype(str) == actor) | (df["actor2"].astype(str) == actor)) & ~losing]
     if regions:
         df = df[df["country"].astype("string").str.upper().isin(regions) | df["country"].isna()]
     if date_from:

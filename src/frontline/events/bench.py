@@ -132,18 +132,21 @@ def place_named(where: str, text: str) -> bool:
 
 
 def _type_of(row, dictionary) -> int | None:
-    """UCDP type of violence implied by a coded event: 1 state-based, 2 non-state, 3 one-sided."""
-    kinds = []
-    for name in (row.get("actor1"), row.get("actor2")):
-        if isinstance(name, str) and name in dictionary.entries:
-            kinds.append(dictionary.entries[name].kind)
-    if row.get("event_type") == "Violence against civilians" or "civilians" in kinds:
-        return 3
-    if len(kinds) < 2:
-        return None
-    if any(k in GOVERNMENT_KINDS for k in kinds):
+    """UCDP type of violence implied by a coded event: 1 state-based, 2 non-state, 3 one-sided.
+
+    UCDP counts civilians killed in fighting or bombardment under the fighting dyad; only deliberate
+    violence against civilians by a named actor is one-sided. None where the event does not say.
+    """
+    def kind(name):
+        return dictionary.entries[name].kind if isinstance(name, str) and name in dictionary.entries else None
+
+    k1, k2 = kind(row.get("actor1")), kind(row.get("actor2"))
+    if row.get("event_type") == "Violence against civilians":
+        return 3 if k1 and k1 not in ("civilians", "generic_armed") else None
+    armed = [k for k in (k1, k2) if k and k != "civilians"]
+    if any(k in GOVERNMENT_KINDS for k in armed):
         return 1
-    return 2
+    return 2 if len(armed) == 2 else None
 
 
 def score(cases: list[Case], predictions: list[pd.DataFrame], seconds: float | None = None) -> dict:

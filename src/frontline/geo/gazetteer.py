@@ -51,6 +51,9 @@ KIND_PREC = {K_CITY: GEO_PRECISION_TOWN, K_ADM1: GEO_PRECISION_REGION, K_COUNTRY
 M_PRIMARY, M_ALIAS, M_ALT, M_DEMONYM, M_PARTIAL = 0, 1, 2, 3, 4
 
 
+MATCH_PENALTY = {M_PRIMARY: 0.0, M_ALIAS: 0.0, M_ALT: 2.5, M_DEMONYM: 1.0, M_PARTIAL: 1.0}
+
+
 def cache_dir() -> Path:
     d = os.environ.get("FRONTLINE_CACHE_DIR")
     return Path(d) if d else Path.home() / ".cache" / "frontline"
@@ -528,7 +531,7 @@ class Gazetteer:
 
         def key(h):
             i, m, sim = h
-            return -(self.prior[i] + (6.0 if cs and self.cc[i] in cs else 0.0) - 4.0 * (m >= M_ALT) - 6.0 * (1.0 - sim) - 1.0 * (m == M_DEMONYM))
+            return -(self.prior[i] + (6.0 if cs and self.cc[i] in cs else 0.0) - MATCH_PENALTY[m] - 6.0 * (1.0 - sim))
 
         hits.sort(key=key)
         return [self.place(i) for i, _, _ in hits[:limit]]

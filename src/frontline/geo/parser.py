@@ -23,7 +23,7 @@ import numpy as np
 
 from ..records import Place, Toponym
 from .gazetteer import (K_ADM1, K_ADM2, K_CITY, K_CONT, K_COUNTRY, K_RGN, K_SEA, M_ALIAS, M_ALT, M_DEMONYM,
-                        M_PARTIAL, M_PRIMARY, Gazetteer, load_gazetteer)
+                        M_PARTIAL, M_PRIMARY, MATCH_PENALTY, Gazetteer, load_gazetteer)
 from .normalize import norm
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
@@ -505,7 +505,7 @@ def resolve(name: str, *, countries: tuple[str, ...] = (), near: tuple[float, fl
             return None
     best, best_s = None, -1e9
     for ci, m, sim in cands:
-        s = gaz.prior[ci] - 4.0 * (m >= M_ALT) - 8.0 * (1.0 - sim) - 1.0 * (m == M_DEMONYM) - 2.0 * (m == M_PARTIAL)
+        s = gaz.prior[ci] - MATCH_PENALTY[m] - 8.0 * (1.0 - sim)
         if near is not None:
             d = float(_hav_km(near[0], near[1], np.array([gaz.lat[ci]]), np.array([gaz.lon[ci]]))[0])
             s -= 2.0 * math.log10(1 + d / 10.0)

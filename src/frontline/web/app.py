@@ -8,6 +8,7 @@ Nothing on the page comes from outside the server: scripts, styles and the land 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -172,7 +173,12 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
     ingest = IngestManager(backend.db, data_root, max_bytes=int(max_upload_mb * 1024 * 1024),
                            on_done=backend.invalidate) if allow_ingest else None
 
-    app = FastAPI(title="frontline API", version="1", docs_url=None, redoc_url=None,
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        backend.close()
+
+    app = FastAPI(title="frontline API", lifespan=lifespan, version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Events, control estimates and claims from a frontline store. Filters are the "
                               "same on every events endpoint; a bad value gets HTTP 400 with a message.")
@@ -283,7 +289,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
     @app.get("/api/events", summary="Events matching the filters (rows, paged)")
     def events(request: Request, f: Annotated[EventFilter, Depends(event_filter)],
                limit: Annotated[int | None, Query(description="rows per page, 1..100000 (default 1000)")] = None,
-               offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0):
+               offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")] = 0):
         _reject_unknown(request, _FILTER_PARAMS | {"limit", "offset"})
         lim = parse_limit(limit, 1000, 100_000)
         where, params = f.where()
@@ -393,7 +399,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
                verdict: Annotated[list[str] | None, Query(description="verdict (repeatable)")] = None,
                claim_type: Annotated[list[str] | None, Query(description="claim type (repeatable)")] = None,
                limit: Annotated[int | None, Query(description="rows, 1..100000 (default 1000)")] = None,
-               offset: Annotated[int, Query(ge=0)] = 0):
+               offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0):
         _reject_unknown(request, {"doc_id", "verdict", "claim_type", "limit", "offset"})
         lim = parse_limit(limit, 1000, 100_000)
         clauses, params = [], []
@@ -498,10 +504,6 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
         if job is None:
             raise ApiError(404, f"no ingest job {job_id[:40]!r}")
         return manager.status(job)
-
-    @app.on_event("shutdown")
-    def _close():  # pragma: no cover - exercised on server exit
-        backend.close()
 
     return app
 

@@ -91,3 +91,15 @@ ANNOTATED = [
 def test_fatalities_on_annotated_headlines(headline, expected):
     found = fatalities(headline)
     assert (None if found is None else (found.low, found.best, found.high)) == expected
+
+
+def test_dateline_month_names_and_foreign_named_buildings_are_not_event_places():
+    events = _events("TUNIS - Gunmen attacked a police post in Kasserine in March, the interior ministry said.")
+    assert [e.place.country for e in events] == ["TN"] and events[0].location != "TUNIS"
+    assert all(e.location.lower() != "march" for e in events)
+    events = _events("Islamic State fighters seized the Ouagadougou conference centre in Sirte.")
+    assert {e.place.country for e in events} == {"LY"}
+
+
+def test_directives_are_not_events():
+    assert _events("Delegates meeting in Rome urged the rival factions to stop fighting in Sirte.") == []

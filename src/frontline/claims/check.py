@@ -436,7 +436,15 @@ def _by_actor(ev: pd.DataFrame, actors: list[str]) -> pd.DataFrame:
     return ev[ev["actor1"].apply(hit) | ev["actor2"].apply(hit)]
 
 
+def _independent(events: pd.DataFrame, claim: Claim) -> pd.DataFrame:
+    """Events not coded from the claim's own document: a claim is no evidence for itself."""
+    if events.empty or "doc_id" not in events.columns:
+        return events
+    return events[events["doc_id"].astype(str) != str(claim.doc_id)]
+
+
 def check_speed(claim: Claim, events: pd.DataFrame, documents) -> None:
+    events = _independent(events, claim)
     dist: Claim | None = getattr(claim, "_distance", None)
     duration = getattr(claim, "_duration", None) or ((claim.value, claim.unit) if claim.value else None)
     claim.verdict = NOT_CHECKABLE
@@ -490,6 +498,7 @@ _WHICH_DATA = {
 
 
 def check_count(claim: Claim, events: pd.DataFrame, documents) -> None:
+    events = _independent(events, claim)
     noun = getattr(claim, "_noun", None) or claim.unit or ""
     claim.verdict = NOT_CHECKABLE
     src = "" if claim.asserted_by in (None, "author") else f"attributed to {claim.asserted_by}; "
@@ -518,6 +527,7 @@ def check_count(claim: Claim, events: pd.DataFrame, documents) -> None:
 
 
 def check_prediction(claim: Claim, control: pd.DataFrame, events: pd.DataFrame, documents) -> None:
+    events = _independent(events, claim)
     made = _claim_date(claim, documents)
     if made is None:
         claim.verdict = PENDING

@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import replace
 
+from frontline.geo.normalize import fold
 from frontline.nlp.actors import GENERIC_KINDS
 from frontline.nlp import (ActorDictionary, Trigger, actor_dictionary, attribution, certainty, event_date,
                            fatalities, find_triggers, modality, paragraphs, split_sentences)
@@ -29,6 +30,15 @@ _NEAR_BEFORE = re.compile(
     r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|region of|area of|around|"
     r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)"
     r"(?:ern)?(?: part)? of|to the (?:north|south|east|west) of)\s+(?:the\s+)?$", re.I)
+_COUNTRY_CODES = {"PCLI", "PCL", "PCLD", "PCLF", "PCLS", "PCLIX", "TERR"}
+_CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                   "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# A dateline ("TUNIS - ", "SIRTE, Libya, June 10, 2015 - ") says where a report was filed, not where events were.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .]{1,30})?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2},?\s+\d{4})?\s*[-–—]\s")
+# A named building ("the Ouagadougou conference centre", "the Cordoba mosque") is not its namesake town.
+_FACILITY_AFTER = re.compile(r"^\s+(?:conference|congress|convention|centre|center|hall|hotel|mosque|church|museum|hospital|"
+                             r"university|college|school|stadium|street|road|avenue|square|bank|company|club|brigade|battalion|"
+                             r"camp|prison|palace|cinema|theatre|theater|market|tower|building)\b", re.I)
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
@@ -66,7 +76,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     text = doc.text
     paras = paragraphs(text)
     historical = [bool(_HISTORICAL.search(text[s:e])) or _old_year(text[s:e], doc.published) for s, e in paras]
-    resolved = [_city_or_region(t, text) for t in toponyms if t.place is not None]
+    resolved = _event_places(toponyms, text)
     events: list[Event] = []
     for index, (s_start, s_end) in enumerate(split_sentences(text)):
         sentence = text[s_start:s_end]
@@ -150,6 +160,23 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
     return [e for e in events if id(e) in chosen]
 
 
+def _event_places(toponyms: list[Toponym], text: str) -> list[Toponym]:
+    """Resolved toponyms that may locate an event: datelines and foreign-named buildings left out."""
+    datelines = [(s + m.start(), s + m.end()) for s, e in paragraphs(text) for m in [_DATELINE.match(text[s:e])] if m]
+    resolved = [_city_or_region(t, text) for t in toponyms if t.place is not None
+                and not any(a <= t.start < b for a, b in datelines)]
+    countries = [t.place.country for t in resolved if t.place.country]
+    usable = []
+    for t in resolved:
+        others = countries.copy()
+        if t.place.country in others:
+            others.remove(t.place.country)
+        if _FACILITY_AFTER.match(text[t.end:t.end + 25]) and t.place.country not in others:
+            continue
+        usable.append(t)
+    return usable
+
+
 _REGION_WORDS = re.compile(r"^\W{0,2}(?:province|governorate|region|district|wilaya|state|county|oblast)\b", re.I)
 
 
@@ -188,9 +215,10 @@ def _usable(t: Toponym, src_span: tuple[int, int] | None) -> bool:
         return False  # "the government based in Tobruk said": the source's seat, not the event's place
     if not re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|le|la)[-\s’']", "", t.mention)[:1].isupper():
         return False  # a lower-case word is not a place name ("al-Bab" is, "well" is not)
-    if p.geo_precision >= GEO_PRECISION_REGION and t.mention.lower() != p.name.lower() and \
-            re.search(r"(?:an|ese|ish|ic|i)$", t.mention):
-        return False  # a demonym ("the Libyan coast", "German troops") describes, it does not place
+    if p.feature_code in _COUNTRY_CODES and fold(t.mention) != fold(p.name) and not t.mention.replace(".", "").isupper():
+        return False  # a demonym ("the Libyan coast", "French media") describes, it does not place
+    if t.mention.lower().rstrip(".") in _CALENDAR_WORDS:
+        return False
     return True
 
 
@@ -221,7 +249,7 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
         else:
             leading.append(t)
         previous_end = t.end - s_start
-    if leading and not pairs.get(triggers[0]):
+    if leading and not pairs:
         pairs[triggers[0]] = [_with_role(t, text, s_start) for t in leading]
     for trigger, items in pairs.items():
         for i in range(1, len(items)):

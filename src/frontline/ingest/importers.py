@@ -215,9 +215,25 @@ def _actor_positions(text: str, names: list[str], dictionary) -> dict[str, int]:
     return pos
 
 
+def _strike(a1: str | None, a2: str | None, sub: str) -> tuple[str, str, str | None, str | None]:
+    """A strike from afar: the attacker is the side with aircraft and guns, a government; when neither
+    side is a state (a third party's strike), read_ucdp settles the target afterwards."""
+    g1 = bool(a1 and a1.lower().startswith("government"))
+    g2 = bool(a2 and a2.lower().startswith("government"))
+    if g2 and not g1:
+        return "Explosions/Remote violence", sub, a2, a1
+    if g1:
+        return "Explosions/Remote violence", sub, a1, a2
+    return "Explosions/Remote violence", sub, a1, (a2 + _UNSETTLED) if a2 else a2
+
+
 def _ucdp_types(row: dict, a1: str | None, a2: str | None, dictionary) -> tuple[str, str, str | None, str | None]:
     tov = int(float(row["type_of_violence"]))
     head = _first_headline(row)
+    offices = (row.get("source_office") or "").lower().replace(" ", "")
+    if tov in (1, 2) and "airwars" in offices:
+        # Airwars only records the civilian toll of air strikes: the event involved strikes from the air
+        return _strike(a1, a2, "Air/drone strike")
     if not _mentions_place(head, row.get("where_coordinates") or ""):
         # the headline is about somewhere else (SOHR daily tolls, other fronts): keep the base type
         head = ""
@@ -237,15 +253,7 @@ def _ucdp_types(row: dict, a1: str | None, a2: str | None, dictionary) -> tuple[
         remote = ("Air/drone strike" if _AIR.search(head)
                   else "Shelling/artillery/missile attack" if _SHELL.search(head) else None)
         if remote:
-            # the attacker is the side with the guns: a government; with none, the target is unknown
-            g1 = bool(a1 and a1.lower().startswith("government"))
-            g2 = bool(a2 and a2.lower().startswith("government"))
-            if g2 and not g1:
-                return "Explosions/Remote violence", remote, a2, a1
-            if g1:
-                return "Explosions/Remote violence", remote, a1, a2
-            # neither side is a state: a third party's strike; read_ucdp settles the target afterwards
-            return "Explosions/Remote violence", remote, a1, a2 + _UNSETTLED if a2 else a2
+            return _strike(a1, a2, remote)
     if _MINE.search(head):
         return "Explosions/Remote violence", "Remote explosive/landmine/IED", a1, a2
     if tov == 3:

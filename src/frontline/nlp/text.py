@@ -65,6 +65,9 @@ _HYPOTHETICAL = re.compile(
     r"fears? (?:an?|the)|feared|risk of|threat of|danger of|would-be|scenario|if ever|perhaps|could well|"
     r"has not yet occurred|not yet happened|never happened|did not happen|intends|"
     r"(?:is|are) (?:almost )?a given)\b", re.I)
+_DIRECTIVE = re.compile(r"\b(?:urg(?:e|es|ed|ing)|call(?:s|ed)? on|calling on|demand(?:s|ed|ing)?|ask(?:s|ed)?|press(?:es|ed)|"
+                        r"appeal(?:s|ed)? to)\b[^.;]{0,80}?\bto (?:stop|end|halt|cease|back|support|join|withdraw|leave|"
+                        r"accept|form|agree|hand|lay|respect|refrain|allow|protect|open)\b", re.I)
 _NEGATED = re.compile(r"\b(did not|didn't|has not|hasn't|have not|haven't|was not|wasn't|were not|weren't|never|no longer|denied)\b", re.I)
 
 
@@ -80,6 +83,8 @@ def modality(sentence: str) -> str:
         return "hypothetical"
     if _CONDITIONAL.search(s):
         return "conditional"
+    if _DIRECTIVE.search(s):
+        return "hypothetical"  # "urged the factions to stop fighting": asked for, not done
     if _FUTURE.search(s):
         return "future"
     if _NEGATED.search(s):

@@ -269,6 +269,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
                 "sources": facet("source"),
                 "date_min": _clean(r["lo"]), "date_max": _clean(r["hi"]),
                 "extent": _extent(r),
+                "timeline": _timeline(_clean(r["lo"]), _clean(r["hi"]), backend),
                 "control": {"coast": backend.has_table(COAST_TABLE), "areas": backend.has_table(AREAS_TABLE)},
                 "allow_ingest": allow_ingest,
                 "tiles_url": tiles_url,
@@ -517,6 +518,15 @@ def _extent(r) -> list[float]:
     w, s, e, n = vals
     pad = max(1.0, 0.08 * max(e - w, n - s))
     return [max(-180.0, w - pad), max(-85.0, s - pad), min(180.0, e + pad), min(85.0, n + pad)]
+
+
+def _timeline(lo, hi, backend: "Backend") -> list:
+    """The slider's range: the events' dates widened to the control estimates' dates."""
+    days = [d for d in (lo, hi) if d]
+    for frame in (_coast_frame(backend), _areas_frame(backend)):
+        if not frame.empty:
+            days += [frame["date"].min(), frame["date"].max()]
+    return [min(days), max(days)] if days else [None, None]
 
 
 def _places_for(mentions: pd.DataFrame, event: dict) -> list[dict]:

@@ -483,7 +483,8 @@
   }
   function setupSlider() {
     const s = $("slider");
-    const lo = meta.date_min ? strDay(meta.date_min) : 0, hi = meta.date_max ? strDay(meta.date_max) : 0;
+    const [t0, t1] = meta.timeline || [meta.date_min, meta.date_max];
+    const lo = t0 ? strDay(t0) : 0, hi = t1 ? strDay(t1) : 0;
     s.min = lo; s.max = hi; s.value = hi;
     FL.playStep = Math.max(1, Math.round((hi - lo) / 150));
   }

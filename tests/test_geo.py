@@ -1,0 +1,219 @@
+"""Gazetteer and geoparser tests on real data (GeoNames extracts in ../shared, PyPI packages)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from frontline.records import Place, Toponym
+
+
+@pytest.fixture(scope="session")
+def gaz(shared: Path, tmp_path_factory):
+    """Build the gazetteer once per session from the GeoNames dumps via the CLI, into a tmp cache."""
+    cache = tmp_path_factory.mktemp("flcache")
+    old = os.environ.get("FRONTLINE_CACHE_DIR")
+    os.environ["FRONTLINE_CACHE_DIR"] = str(cache)
+    from frontline.cli import app
+    from frontline.geo import load_gazetteer
+
+    r = CliRunner().invoke(app, ["gazetteer", "build", "--from", str(shared / "data" / "geonames")])
+    assert r.exit_code == 0, r.output
+    assert "places" in r.output
+    g = load_gazetteer()
+    yield g
+    if old is None:
+        os.environ.pop("FRONTLINE_CACHE_DIR", None)
+    else:
+        os.environ["FRONTLINE_CACHE_DIR"] = old
+
+
+def _near(p: Place, lat: float, lon: float, km: float = 30) -> bool:
+    from frontline.geo import distance_km
+
+    return distance_km(p, (lat, lon)) <= km
+
+
+# ------------------------------------------------------------------ gazetteer
+def test_dump_build_has_geonames_codes_and_osm(gaz):
+    tripoli = [p for p in gaz.lookup("Tripoli") if p.country == "LY"][0]
+    assert tripoli.feature_code == "PPLC"  # feature codes come from cities15000 in the dump
+    assert tripoli.geonameid == 2210247
+    # admin1 names from admin1CodesASCII.txt
+    assert any(p.feature_code == "ADM1" and p.country == "LY" for p in gaz.lookup("Misratah"))
+    # small Libyan places only in the OSM file
+    assert gaz.lookup("Abu Qurayn")[0].country == "LY"
+    df = gaz.settlements(["LY", "TN"])
+    assert list(df.columns) == ["geonameid", "name", "lat", "lon", "country", "admin1", "population"]
+    assert set(df.country) == {"LY", "TN"} and len(df) > 500
+
+
+@pytest.mark.parametrize(
+    "variant,country,lat,lon",
+    [
+        ("Ben Jawad", "LY", 30.80, 18.08),
+        ("Bin Jawwad", "LY", 30.80, 18.08),
+        ("Derna", "LY", 32.77, 22.64),
+        ("Darnah", "LY", 32.77, 22.64),
+        ("Misrata", "LY", 32.38, 15.09),
+        ("Misurata", "LY", 32.38, 15.09),
+        ("Sabratha", "LY", 32.79, 12.49),
+        ("Sirte", "LY", 31.21, 16.59),
+        ("Surt", "LY", 31.21, 16.59),
+        ("Kasserine", "TN", 35.17, 8.84),
+        ("Abu Grein", "LY", 31.45, 15.26),
+        ("Abu Qurayn", "LY", 31.45, 15.26),
+        ("Nofaliya", "LY", 30.78, 17.84),
+        ("Nawfaliyah", "LY", 30.78, 17.84),
+        ("Harawa", "LY", 31.05, 17.28),
+        ("Raqqa", "SY", 35.95, 39.01),
+        ("Palmyra", "SY", 34.56, 38.28),
+        ("Tadmur", "SY", 34.56, 38.28),
+        ("Deir ez-Zor", "SY", 35.34, 40.14),
+        ("Deir al-Zour", "SY", 35.34, 40.14),
+    ],
+)
+def test_transliteration_variants_resolve(gaz, variant, country, lat, lon):
+    from frontline.geo import resolve
+
+    p = resolve(variant, countries=(country,), gazetteer=gaz)
+    assert p is not None and p.country == country
+    assert _near(p, lat, lon, 40), (variant, p)
+
+
+def test_lookup_ranks_variant_first_without_hint(gaz):
+    for v, want in [("Ben Jawad", "LY"), ("Abu Grein", "LY"), ("Sabratha", "LY"), ("Deir ez-Zor", "SY")]:
+        assert gaz.lookup(v)[0].country == want, v
+    kas = gaz.lookup("Kasserine")
+    assert {p.feature_class for p in kas[:3] if p.country == "TN"} >= {"P", "A"}  # town and governorate
+
+
+def test_country_reference_points_not_capitals(gaz):
+    from frontline.geo import distance_km
+
+    ly = gaz.country("LY")
+    assert ly.feature_code == "PCLI" and ly.geo_precision == 3 and ly.country == "LY"
+    assert distance_km(ly, (32.89, 13.19)) > 400  # not Tripoli
+    assert distance_km(ly, (27.0, 17.0)) < 161
+    us = gaz.country("US")
+    assert distance_km(us, (39.8, -98.5)) < 161  # not Washington
+    assert distance_km(gaz.country("CN"), (35.0, 105.0)) < 161
+
+
+def test_distance_km_geodesic():
+    from frontline.geo import distance_km
+
+    assert distance_km((0.0, 0.0), (0.0, 1.0)) == pytest.approx(111.32, abs=0.05)
+    assert distance_km(Place(None, "a", 51.5, -0.12), Place(None, "b", 48.86, 2.35)) == pytest.approx(343.5, abs=2)
+
+
+# ------------------------------------------------------------------ geoparse
+def test_geoparse_libya_report(gaz):
+    from frontline.geo import geoparse
+
+    text = ("Fighting erupted in Derna and Ben Jawad on Monday, while Misrata brigades advanced on Sirte. "
+            "Clashes were also reported near Abu Grein and in Sabratha, west of Tripoli, Libya.")
+    tps = geoparse(text, gazetteer=gaz)
+    assert all(isinstance(t, Toponym) for t in tps)
+    got = {t.mention: t for t in tps}
+    for m in ("Derna", "Ben Jawad", "Misrata", "Sirte", "Sabratha", "Tripoli", "Libya"):
+        assert m in got, (m, list(got))
+        t = got[m]
+        assert text[t.start:t.end] == m
+        assert t.place.country == "LY", (m, t.place)
+        assert 0.0 <= t.score <= 1.0 and t.candidates
+    assert got["Libya"].place.feature_code == "PCLI" and got["Libya"].place.geo_precision == 3
+    assert got["Derna"].place.geo_precision == 1
+
+
+def test_geoparse_country_hint_and_context(gaz):
+    from frontline.geo import geoparse
+
+    t = geoparse("Protesters gathered in Kasserine on Friday.", country_hint="TN", gazetteer=gaz)
+    assert t and t[0].place.country == "TN"
+    t = geoparse("Islamic State fighters withdrew from Palmyra toward Raqqa and Deir ez-Zor in Syria.", gazetteer=gaz)
+    got = {x.mention: x.place for x in t}
+    assert got["Palmyra"].country == "SY" and got["Raqqa"].country == "SY" and got["Deir ez-Zor"].country == "SY"
+
+
+def test_person_names_are_not_places(gaz):
+    from frontline.geo import geoparse
+
+    text = ("Pope Francis met Angela Merkel in Rome on Tuesday. Merkel said the talks went well. "
+            "Vlad Tepes ruled Wallachia. Michael Jordan scored 30 points; Jordan later thanked fans. "
+            "Refugees crossed from Syria into Jordan.")
+    tps = geoparse(text, gazetteer=gaz)
+    mentions = [(t.mention, t.start) for t in tps]
+    assert not any(m in ("Francis", "Merkel", "Tepes", "Vlad Tepes", "Angela Merkel") for m, _ in mentions), mentions
+    person_jordan = [text.index("Michael Jordan") + 8, text.index("Jordan later")]
+    assert not any(m == "Jordan" and s in person_jordan for m, s in mentions), mentions
+    country_jordan = text.rindex("Jordan")
+    hit = [t for t in tps if t.start == country_jordan]
+    assert hit and hit[0].place.country == "JO" and hit[0].place.feature_code == "PCLI"
+    assert any(t.mention == "Rome" and t.place.country == "IT" for t in tps)
+
+
+def test_regions_and_macro_regions(gaz):
+    from frontline.geo import distance_km, geoparse
+
+    text = ("Migrants leave North Africa and the Maghreb to cross the Mediterranean from the Gulf of Sirte "
+            "to southern Italy and Europe, while the war in Syria and Iraq goes on. Scholars of al-Andalus disagree.")
+    tps = {t.mention.lower(): t.place for t in geoparse(text, gazetteer=gaz)}
+    for m in ("north africa", "maghreb", "mediterranean", "gulf of sirte", "southern italy", "europe", "syria", "iraq", "al-andalus"):
+        assert m in tps, (m, list(tps))
+        assert tps[m].geo_precision == 3
+    assert tps["syria"].feature_code == "PCLI" and distance_km(tps["syria"], (33.51, 36.29)) > 100  # not Damascus
+    assert distance_km(tps["gulf of sirte"], (31.5, 18.0)) < 200
+
+
+def test_abbreviations_and_demonyms(gaz):
+    from frontline.geo import geoparse
+
+    tps = {t.mention: t.place for t in geoparse("The U.S. and the UK sent aid to Charleston, W.Va. and Lexington, Ky.", gazetteer=gaz)}
+    assert tps["U.S."].country == "US" and tps["U.S."].feature_code == "PCLI"
+    assert tps["UK"].country == "GB"
+    assert tps["W.Va."].feature_code == "ADM1" and tps["Charleston"].admin1 == "West Virginia"
+    assert tps["Lexington"].admin1 == "Kentucky"
+
+
+# ------------------------------------------------------------------ CLI
+def test_cli_geoparse_jsonl_format_and_bad_lines(gaz, tmp_path):
+    from frontline.cli import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"doc_id": "d1", "text": "Clashes in Derna, Libya."}) + "\n{not json\n"
+                   + json.dumps({"doc_id": "d2", "text": "Nothing here."}) + "\n" + json.dumps({"x": 1}) + "\n")
+    out = tmp_path / "out.jsonl"
+    r = CliRunner().invoke(app, ["geoparse", str(src), "--batch", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"{src}:2" in r.output and f"{src}:4" in r.output  # one clear line per bad line
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [d["doc_id"] for d in lines] == ["d1", "d2"]
+    tp = lines[0]["toponyms"]
+    assert set(tp[0]) == {"start", "end", "mention", "lat", "lon", "geonameid", "name", "country", "feature", "score"}
+    text = "Clashes in Derna, Libya."
+    assert [(t["mention"], text[t["start"]:t["end"]]) for t in tp] == [("Derna", "Derna"), ("Libya", "Libya")]
+    assert lines[1]["toponyms"] == []
+    # plain text from stdin
+    r = CliRunner().invoke(app, ["geoparse", "-"], input="Shelling hit Sirte.")
+    assert r.exit_code == 0 and json.loads(r.stdout.strip().splitlines()[-1])["toponyms"][0]["name"] == "Sirte"
+    # a missing file is one clear line
+    r = CliRunner().invoke(app, ["geoparse", str(tmp_path / "missing.txt")])
+    assert "missing.txt" in r.output and r.exit_code != 0
+
+
+def test_bench_small_sample(gaz, shared):
+    from frontline.geo.bench import run_bench
+
+    f = shared / "data" / "geoparse" / "geowebnews.dev.jsonl.gz"
+    res = run_bench([str(f)], peers=True, limit=12, speed=False)
+    rows = res["corpora"]["geowebnews"]
+    assert set(rows) == {"frontline", "geotext", "flashgeotext"}
+    fl, gt = rows["frontline"], rows["geotext"]
+    assert fl["detection"]["overlap"]["f1"] > gt["detection"]["overlap"]["f1"]
+    assert fl["e2e161"] > gt["e2e161"]
+    assert 0 <= fl["resolution"]["acc161"] <= 1 and fl["resolution"]["auc"] < gt["resolution"]["auc"]
+    assert res["macro"]["frontline"]["e2e161"] == pytest.approx(fl["e2e161"])

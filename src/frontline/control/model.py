@@ -64,7 +64,9 @@ class ControlParams:
     w_take: float = 0.85               # territory taken / lost
     w_base: float = 0.6                # headquarters or base established
     w_battle: float = 0.35             # battle: pull each side towards contest_level
-    contest_level: float = 0.5         # where repeated battles leave both sides (< threshold: contested = not held)
+    contest_level: float = 0.45        # where repeated battles leave both sides (< threshold: contested = not held)
+    loss_spread_km: float = 0.0        # (off by default) losing a place (taken from the actor) also weakens its hold on places this close
+    loss_spread_factor: float = 0.5    # ... with this share of the weight, tapering to 0 at loss_spread_km
     w_presence: float = 0.25           # presence confirms (logistic) an existing hold
     w_behind_lines: float = 0.15       # IED / mine / suicide bomb: the attacker probably does not hold the place
     certainty_weights: dict = field(default_factory=lambda: {"stated": 1.0, "reported": 0.85, "hedged": 0.35})
@@ -361,6 +363,36 @@ def _snap(df: pd.DataFrame, base: pd.DataFrame, frame: _coast.LocalFrame, snap_k
     return assign[inverse], places
 
 
+def _spread_losses(eff: pd.DataFrame, df: pd.DataFrame, places: pd.DataFrame, frame, params: ControlParams):
+    """A place taken from an actor weakens the actor's hold on the places around it (the front moves):
+    extra LOSE effects at evidenced places within loss_spread_km, weight tapering linearly to 0."""
+    if params.loss_spread_km <= 0 or params.loss_spread_factor <= 0:
+        return eff
+    takes = df["st"].isin(TAKE_SUBTYPES)
+    lose = eff[(eff.kind == LOSE) & takes.reindex(eff.row).to_numpy()]
+    if lose.empty:
+        return eff
+    ev_places = np.unique(eff.place.to_numpy())
+    px, py = frame.xy(places.lon.to_numpy(float)[ev_places], places.lat.to_numpy(float)[ev_places])
+    pts = np.column_stack([px, py])
+    tree = cKDTree(pts)
+    pos = {int(p): k for k, p in enumerate(ev_places)}
+    extra = []
+    for r in lose.itertuples(index=False):
+        k = pos[int(r.place)]
+        for m in tree.query_ball_point(pts[k], params.loss_spread_km * 1000):
+            if m == k:
+                continue
+            d = float(np.hypot(*(pts[m] - pts[k]))) / 1000.0
+            w = r.weight * params.loss_spread_factor * (1.0 - d / params.loss_spread_km)
+            if w > 0:
+                extra.append((r.row, r.actor_name, LOSE, w, r.actor, int(ev_places[m]), r.day, r.event_id))
+    if extra:
+        eff = pd.concat([eff, pd.DataFrame(extra, columns=["row", "actor_name", "kind", "weight", "actor", "place",
+                                                           "day", "event_id"])], ignore_index=True)
+    return eff
+
+
 # ---- estimation --------------------------------------------------------------------------
 
 def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from: str | None = None,
@@ -437,6 +469,7 @@ def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from
         eff["place"] = df.loc[eff.row, "place"].to_numpy()
         eff["day"] = df.loc[eff.row, "day"].to_numpy()
         eff["event_id"] = df.loc[eff.row, "event_id"].astype(str).to_numpy()
+        eff = _spread_losses(eff, df, allplaces, frame, params)
         eff = eff.sort_values(["place", "day", "kind"], kind="stable").reset_index(drop=True)
         _run_states(eff, allplaces, frame, params, days, prob, n_act)
     else:

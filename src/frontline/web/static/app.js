@@ -82,19 +82,16 @@
   async function loadLand() {
     const bb = viewBBox(), span = Math.max(bb[2] - bb[0], bb[3] - bb[1]);
     const res = span > 40 ? null : span > 8 ? "l" : "i";
-    if (!land.coarse) {
-      const d = await api("/api/land", [["resolution", "c"]]);
-      land.coarse = ringsPath(d.rings);
-    }
-    if (!res) { if (land.detail) { land.detail = null; land.key = ""; drawBase(); } return; }
+    const coarse = land.coarse ? null : api("/api/land", [["resolution", "c"]]).then((d) => { land.coarse = ringsPath(d.rings); });
+    if (!res) { await coarse; if (land.detail) { land.detail = null; land.key = ""; drawBase(); } return; }
     const pad = span * 0.5;
     const box = [Math.max(-180, bb[0] - pad), Math.max(-90, bb[1] - pad), Math.min(180, bb[2] + pad), Math.min(90, bb[3] + pad)]
       .map((v) => Math.round(v * 10) / 10);
     if (land.detail && land.res === res && land.box[0] <= bb[0] && land.box[1] <= bb[1] && land.box[2] >= bb[2] && land.box[3] >= bb[3]) return;
     const key = res + box.join(",");
-    if (key === land.key) return;
+    if (key === land.key) { await coarse; return; }
     land.key = key;
-    const d = await api("/api/land", [["resolution", res], ["bbox", box.join(",")]]);
+    const [d] = await Promise.all([api("/api/land", [["resolution", res], ["bbox", box.join(",")]]), coarse]);
     if (land.key !== key) return;
     land.detail = ringsPath(d.rings); land.res = res; land.box = box;
     drawBase();
@@ -123,7 +120,7 @@
     bctx.setTransform(dpr * view.k, 0, 0, -dpr * view.k, dpr * (W / 2 - view.cx * view.k), dpr * (H / 2 + view.cy * view.k));
     if (p && !(meta && meta.tiles_url)) {
       bctx.fillStyle = "#f3efe4"; bctx.strokeStyle = "#8a8a8a"; bctx.lineWidth = 0.7 / view.k;
-      bctx.fill(p, "evenodd"); bctx.stroke(p);
+      bctx.fill(p, "nonzero"); bctx.stroke(p);
     }
     for (const f of control.features) {
       const c = colours[f.properties.actor] || "#555";
@@ -190,7 +187,7 @@
     }
     pctx.font = "bold 11px system-ui, sans-serif"; pctx.textAlign = "center"; pctx.textBaseline = "middle";
     for (const b of clusters) {
-      const px = b.sx / b.n, py = b.sy / b.n, r = Math.min(26, 9 + 3 * Math.log2(b.n));
+      const px = b.sx / b.n, py = b.sy / b.n, r = Math.min(CELL / 2 - 1, 9 + 2 * Math.log2(b.n));
       let top = -1, topN = -1;
       for (const [a, c] of b.acts) if (c > topN) { top = a; topN = c; }
       pctx.beginPath(); pctx.arc(px, py, r, 0, 2 * Math.PI);
@@ -550,14 +547,16 @@
   async function start() {
     resize();
     try {
-      const [m, p] = await Promise.all([api("/api/meta"), api("/api/events/points")]);
-      meta = m;
+      const pointsP = api("/api/events/points");
+      meta = await api("/api/meta");
       colours = Object.fromEntries(meta.actors.map((a) => [a.value, a.colour]));
       $("counts").textContent = `${meta.counts.events.toLocaleString()} events · ${meta.counts.documents.toLocaleString()} documents · ${meta.counts.claims.toLocaleString()} claims` +
         (meta.date_min ? ` · ${meta.date_min} to ${meta.date_max}` : "");
-      fillFilters(); setupSlider(); fit(meta.extent); setPoints(p);
+      fillFilters(); setupSlider(); fit(meta.extent);
+      const landP = loadLand();                       // land and events load side by side
+      setPoints(await pointsP);
       drawPoints();
-      await loadLand();
+      await landP;
       drawBase();
       FL.firstPaintMs = performance.now();
       FL.ready = true;

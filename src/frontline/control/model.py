@@ -67,6 +67,10 @@ class ControlParams:
     contest_level: float = 0.45        # where repeated battles leave both sides (< threshold: contested = not held)
     loss_spread_km: float = 0.0        # (off by default) losing a place (taken from the actor) also weakens its hold on places this close
     loss_spread_factor: float = 0.5    # ... with this share of the weight, tapering to 0 at loss_spread_km
+    sweep_days: float = 30.0           # two places taken by one actor within this many days ...
+    sweep_km: float = 120.0            # ... and this far apart: an advance; places on the way ...
+    sweep_width_km: float = 12.0       # ... (this close to the line between them) are taken too
+    sweep_factor: float = 1.0          # ... with this share of the weaker of the two weights (0: off)
     w_presence: float = 0.25           # presence confirms (logistic) an existing hold
     w_behind_lines: float = 0.15       # IED / mine / suicide bomb: the attacker probably does not hold the place
     certainty_weights: dict = field(default_factory=lambda: {"stated": 1.0, "reported": 0.85, "hedged": 0.35})
@@ -393,6 +397,54 @@ def _spread_losses(eff: pd.DataFrame, df: pd.DataFrame, places: pd.DataFrame, fr
     return eff
 
 
+def _sweep(eff: pd.DataFrame, df: pd.DataFrame, places: pd.DataFrame, frame, params: ControlParams):
+    """An advance takes what lies on its way: when one actor takes two places within ``sweep_days``
+    and ``sweep_km`` of each other, the evidenced places within ``sweep_width_km`` of the line between
+    them get the same GAIN (and their holders a LOSE) at the later date, at ``sweep_factor`` times the
+    weaker weight."""
+    if params.sweep_factor <= 0 or params.sweep_km <= 0:
+        return eff
+    takes = df["st"].isin(TAKE_SUBTYPES)
+    gains = eff[(eff.kind == GAIN) & takes.reindex(eff.row).to_numpy()].sort_values("day")
+    if len(gains) < 2:
+        return eff
+    ev_places = np.unique(eff.place.to_numpy())
+    px, py = frame.xy(places.lon.to_numpy(float), places.lat.to_numpy(float))
+    allxy = np.column_stack([px, py])
+    cand = allxy[ev_places]
+    extra = []
+    lose_of = eff[eff.kind == LOSE].groupby("row").actor.first()
+    for a, g in gains.groupby("actor"):
+        rows = list(g.itertuples(index=False))
+        for k in range(1, len(rows)):
+            r2 = rows[k]
+            for r1 in rows[max(0, k - 5):k][::-1]:
+                if r2.day - r1.day > params.sweep_days or r1.place == r2.place:
+                    continue
+                p1, p2 = allxy[int(r1.place)], allxy[int(r2.place)]
+                seg = p2 - p1
+                L = float(np.hypot(*seg))
+                if L > params.sweep_km * 1000 or L == 0:
+                    continue
+                tpar = ((cand - p1) @ seg) / (L * L)
+                perp = np.abs((cand[:, 0] - p1[0]) * seg[1] - (cand[:, 1] - p1[1]) * seg[0]) / L
+                on_way = (tpar > 0) & (tpar < 1) & (perp <= params.sweep_width_km * 1000)
+                w = params.sweep_factor * min(r1.weight, r2.weight)
+                for m in np.nonzero(on_way)[0]:
+                    pl = int(ev_places[m])
+                    if pl in (int(r1.place), int(r2.place)):
+                        continue
+                    extra.append((r2.row, r2.actor_name, GAIN, w, a, pl, r2.day, r2.event_id))
+                    if r2.row in lose_of.index:
+                        extra.append((r2.row, None, LOSE, w, int(lose_of[r2.row]), pl, r2.day, r2.event_id))
+                break
+    if extra:
+        ex = pd.DataFrame(extra, columns=["row", "actor_name", "kind", "weight", "actor", "place", "day", "event_id"])
+        ex = ex.drop_duplicates(["kind", "actor", "place", "day"])
+        eff = pd.concat([eff, ex], ignore_index=True)
+    return eff
+
+
 # ---- estimation --------------------------------------------------------------------------
 
 def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from: str | None = None,
@@ -470,6 +522,7 @@ def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from
         eff["day"] = df.loc[eff.row, "day"].to_numpy()
         eff["event_id"] = df.loc[eff.row, "event_id"].astype(str).to_numpy()
         eff = _spread_losses(eff, df, allplaces, frame, params)
+        eff = _sweep(eff, df, allplaces, frame, params)
         eff = eff.sort_values(["place", "day", "kind"], kind="stable").reset_index(drop=True)
         _run_states(eff, allplaces, frame, params, days, prob, n_act)
     else:

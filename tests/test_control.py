@@ -121,6 +121,7 @@ def test_libya_fixture_agrees_with_control_facts():
     assert s["facts"].agree.sum() >= 18
     assert 200 <= s["feb_apr_2016_km_mean"] <= 320
     assert s["sirte_held_feb_2016"] and s["rises_through_2015"]
+    assert s["after_2016_12_15_km_max"] < 20
 
 
 def test_knox_and_spread():
@@ -198,6 +199,12 @@ def test_control_and_coast_cli(tmp_path, synthetic):
                               "2017-03-01", "--step", "1m", "--out", str(tmp_path / "c"), "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "c" / "control.html").exists()
+    with Store(db, read_only=True) as store:
+        coast, areas = store.read_frame("control_coast"), store.read_frame("control_areas")
+    assert {"actor", "date", "km", "km_low", "km_high", "region", "resolution", "km_l"} <= set(coast.columns)
+    assert len(coast) == len(coast[["actor", "date"]].drop_duplicates())  # one row per actor and date
+    feb = areas[areas.date == "2016-02-01"].iloc[0]
+    assert json.loads(feb.geojson)["features"] and feb.n_held > 0
     res = runner.invoke(app, ["coast", "--actor", IS, "--region", "LY", "--from", "2015-01-01", "--to",
                               "2017-03-01", "--step", "1m", "--out", str(tmp_path / "k"), "--db", str(db)])
     assert res.exit_code == 0, res.output

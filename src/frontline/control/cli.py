@@ -41,6 +41,20 @@ def _events(db: str):
         return store.events()
 
 
+def _store(db: str, res, actors: list[str]) -> None:
+    """Keep the estimate in the store (control_coast / control_areas / control_states)."""
+    from frontline.store import Store
+
+    from .outputs import store_tables
+
+    try:
+        with Store(db) as store:
+            n = store_tables(store, res, actors)
+        typer.echo("stored: " + ", ".join(f"{k} ({v} rows)" for k, v in n.items()))
+    except Exception as exc:  # the files are the product; the tables are a convenience
+        typer.echo(f"note: control tables not stored ({exc})", err=True)
+
+
 _ACTOR = typer.Option(..., "--actor", "-a", help="Actor (canonical name); repeat for several.")
 _REGION = typer.Option(None, "--region", "-r", help="ISO 3166-1 alpha-2 code(s), comma-separated, e.g. LY.")
 _FROM = typer.Option(None, "--from", help="First date (YYYY-MM-DD); default: first event.")
@@ -73,14 +87,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         params = _params(half_life, max_radius, support_km, threshold, snap_km, influence_km, resolutions)
         res = estimate_control(_events(db), actor, region, date_from, date_to, step, params)
         paths = write_control_outputs(res, out, list(actor))
-        try:
-            from frontline.store import Store
-
-            with Store(db) as store:
-                store.write_frame("control_states", res.states_frame(list(actor)).assign(region=",".join(res.region)),
-                                  key_columns=["date", "place_id", "actor", "region"])
-        except Exception as exc:  # the files are the product; the table is a convenience
-            typer.echo(f"note: control_states not stored ({exc})", err=True)
+        _store(db, res, list(actor))
         for a in actor:
             c = coastline_held(res, a)
             held = res.held(a)
@@ -108,6 +115,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         params = _params(half_life, max_radius, support_km, threshold, snap_km, influence_km, resolutions)
         res = estimate_control(_events(db), actor, region, date_from, date_to, step, params)
         df = pd.concat([coastline_held(res, a) for a in actor], ignore_index=True)
+        _store(db, res, list(actor))
         out.mkdir(parents=True, exist_ok=True)
         df.to_csv(out / "coast.csv", index=False)
         coast_chart(df, out / "coast.png")

@@ -263,3 +263,42 @@ def coast_chart(df: pd.DataFrame, path: Path, title: str = "") -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def store_tables(store, result: ControlResult, actors) -> dict[str, int]:
+    """Write the control stage's tables (read by the web dashboard and the claim checker):
+
+    * ``control_coast``: actor, date, region, resolution (the primary one), km, km_low, km_high,
+      km_expected, dataset, and ``km_<res>`` for each other resolution: one row per actor and date.
+    * ``control_areas``: actor, date, region, geojson (FeatureCollection text of the cells with
+      p >= band[0], properties as in the GeoJSON files), n_held, coast_km.
+    * ``control_states``: date, place_id, name, actor, probability, held, region.
+    """
+    region = ",".join(result.region)
+    n = {}
+    coast = pd.concat([coastline_held(result, a) for a in actors], ignore_index=True) if result.coast_km else None
+    if coast is not None and len(coast):
+        res0 = result.params.resolutions[0] if result.params.resolutions[0] in result.coast_km else \
+            next(iter(result.coast_km))
+        prim = coast[coast.resolution == res0].copy()
+        for res in coast.resolution.unique():
+            if res != res0:
+                other = coast[coast.resolution == res].set_index(["actor", "date"]).km
+                prim[f"km_{res}"] = [other.get((a, d)) for a, d in zip(prim.actor, prim.date)]
+        prim["region"] = region
+        store.write_frame("control_coast", prim, key_columns=["actor", "date", "region"])
+        n["control_coast"] = len(prim)
+    rows = []
+    for a in actors:
+        held = result.held(a)
+        for t, d in enumerate(result.dates):
+            fc = result.geojson(t, [a])
+            rows.append({"actor": a, "date": d, "region": region, "geojson": json.dumps(fc, default=str),
+                         "n_held": int(held[t].sum())})
+    if rows:
+        store.write_frame("control_areas", pd.DataFrame(rows), key_columns=["actor", "date", "region"])
+        n["control_areas"] = len(rows)
+    states = result.states_frame(list(actors)).assign(region=region)
+    store.write_frame("control_states", states, key_columns=["date", "place_id", "actor", "region"])
+    n["control_states"] = len(states)
+    return n

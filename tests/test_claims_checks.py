@@ -150,3 +150,27 @@ def test_cli_claims_and_bench(tmp_path):
     res = CliRunner().invoke(app, ["bench", "claims", "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["found_pct"] >= 90
+
+
+def test_distance_endpoint_rules():
+    text = ("Haftar's forces are camped about 15 km from central Tripoli. "
+            "Sirte lies roughly 240 km east of Misrata along the coastal road. "
+            "The camp lies about 20 km south of the city centre. "
+            "Vilnius sits less than 40 km from the Belarusian border. "
+            "Two bombers struck camps in the desert of Libya about 45 km south-west of Sirte.")
+    claims = {c.value: c for c in _check(text, "2016-01-01") if c.claim_type == "distance"}
+    assert claims[15].verdict == "not checkable"  # the camp is not a named place
+    road = claims[240]
+    assert road.verdict == "supported" and "road distance" in road.tolerance  # 192 km geodesic
+    assert claims[20].verdict == "not checkable" and "not a named place" in claims[20].evidence
+    assert claims[40].verdict == "not checkable" and "border" in claims[40].evidence
+    assert claims[45].verdict == "not checkable"  # a country is not a point for a 45 km distance
+
+
+def test_claims_read_back_from_store_can_be_rechecked():
+    from frontline.records import Claim
+    c = Claim(claim_id="x", doc_id="d", char_start=0, char_end=10, quote="Sirte is more than 1,300 miles from Raqqa",
+              claim_type="distance", value=1300, unit="mile", bound="more_than",
+              subjects=["Sirte (LY)", "Raqqa (SY)"], refers_to_date="2015-02-20")
+    check_claims([c], None, None)
+    assert c.verdict == "supported" and c.computed_value > 1300

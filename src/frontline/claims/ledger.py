@@ -32,7 +32,8 @@ def _safe(name: str) -> str:
 
 def _folder_name(doc: Document | None, doc_id: str, used: dict[str, str]) -> str:
     """Per-article folder: the source file's stem when known (readable), else the doc id."""
-    name = _safe(Path(doc.source_path).stem) if doc is not None and doc.source_path else _safe(doc_id)
+    src = doc.source_path if doc is not None else None
+    name = _safe(Path(src).stem) if src and not str(src).endswith((".jsonl", ".ndjson")) else _safe(doc_id)
     if name in used and used[name] != doc_id:
         name = f"{name}_{_safe(doc_id)[:8]}"
     used[name] = doc_id

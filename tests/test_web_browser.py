@@ -250,3 +250,39 @@ def test_filter_applies_and_export_follows(page, server, tmp_path):
     page.page.locator("#f-apply").click()
     until(lambda: "after" in page.page.locator("#status").inner_text())
     page.shot(tmp_path, "filtered")
+
+
+REPORT = ("TRIPOLI, 3 March 2015 (Reuters) - Islamic State fighters attacked the Mabruk oil field south of Sirte on "
+          "Tuesday, killing at least 12 guards, a spokesman for the Petroleum Facilities Guard said.\n")
+
+
+def test_upload_ingests_with_a_progress_bar(browser, tmp_path):
+    db, data = tmp_path / "up.duckdb", tmp_path / "data"
+    report = tmp_path / "mabruk.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    with BackgroundServer(db, allow_ingest=True, data_dir=data) as url:
+        page = Offline(browser, url)
+        try:
+            assert page.shown() == 0
+            page.page.locator("#ingest-open").click()
+            page.page.locator("#ingest-files").set_input_files(str(report))
+            page.page.locator("#ingest-upload").click()
+            until(lambda: "done" in page.page.locator("#ingest-msg").inner_text(), timeout=120)
+            assert page.page.locator("#ingest-progress").get_attribute("value") in ("1", "1.0")
+            until(lambda: page.shown() > 0)
+            assert (data / "uploads").is_dir() and list((data / "uploads").rglob("mabruk.txt"))
+            page.shot(tmp_path, "ingest")
+        finally:
+            page.close()
+
+
+def test_bench_smoke(browser, tmp_path):
+    """The benchmark's machinery on a small store (the 50,000-event figures come from bench/web_bench.py)."""
+    from frontline.web.bench import run_bench
+
+    res = run_bench(n_events=3000, db=tmp_path / "b.duckdb", out=tmp_path, chromium=CHROMIUM, steps=4,
+                    browser=browser)
+    assert res["store"]["events_in_store"] == 3000
+    assert all(x["events_drawn"] == 3000 for x in res["loads"])
+    assert res["slider_window_30_days"]["to_next_frame"]["n"] == 4
+    assert res["loads"][-1]["first_paint_ms"] < 5000  # generous: CI machines are shared

@@ -96,44 +96,48 @@ def _summary(values: list[float]) -> dict:
             "n": len(values)}
 
 
-def measure(url: str, chromium: str, out: Path, steps: int = 20, loads: int = 3) -> dict:
-    from playwright.sync_api import sync_playwright
+def measure(url: str, chromium: str, out: Path, steps: int = 20, loads: int = 3, browser=None) -> dict:
+    """Time the page at ``url``; ``browser`` (a Playwright Browser) is launched from ``chromium`` if not given."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
-    result: dict = {"loads": []}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        try:
-            ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-            for i in range(loads):
-                page = ctx.new_page()
-                t0 = time.perf_counter()
-                page.goto(url + "/")
-                page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
-                wall = time.perf_counter() - t0
-                fp = page.evaluate("FL.firstPaintMs")
-                fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
-                shown = int(page.locator("#points").get_attribute("data-shown"))
-                result["loads"].append({"first_paint_ms": round(fp, 1), "first_contentful_paint_ms": fcp and round(fcp, 1),
-                                        "wall_s": round(wall, 3), "events_drawn": shown})
-                if i < loads - 1:
-                    page.close()
-            lo, hi = int(page.locator("#slider").get_attribute("min")), int(page.locator("#slider").get_attribute("max"))
-            days = [lo + round((hi - lo) * k / max(1, steps - 1)) for k in range(steps)]
-            for label, window in (("window_30_days", 30), ("all_up_to_date", 0)):
-                rows = page.evaluate(_STEP_JS, [days, window])
-                result[f"slider_{label}"] = {"to_next_frame": _summary([r[0] for r in rows]),
-                                             "draw_only": _summary([r[1] for r in rows]),
-                                             "events_shown_range": [min(r[2] for r in rows), max(r[2] for r in rows)]}
-            out.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(out / "bench_web.png"))
-            result["screenshot"] = str(out / "bench_web.png")
-        finally:
-            browser.close()
+        with sync_playwright() as p:
+            launched = p.chromium.launch(executable_path=chromium, args=ARGS)
+            try:
+                return measure(url, chromium, out, steps, loads, launched)
+            finally:
+                launched.close()
+    result: dict = {"loads": [], "browser": f"Chromium {browser.version} (headless)"}
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    for i in range(loads):
+        page = ctx.new_page()
+        t0 = time.perf_counter()
+        page.goto(url + "/")
+        page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
+        wall = time.perf_counter() - t0
+        fp = page.evaluate("FL.firstPaintMs")
+        fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
+        shown = int(page.locator("#points").get_attribute("data-shown"))
+        result["loads"].append({"first_paint_ms": round(fp, 1), "first_contentful_paint_ms": fcp and round(fcp, 1),
+                                "wall_s": round(wall, 3), "events_drawn": shown})
+        if i < loads - 1:
+            page.close()
+    lo, hi = int(page.locator("#slider").get_attribute("min")), int(page.locator("#slider").get_attribute("max"))
+    days = [lo + round((hi - lo) * k / max(1, steps - 1)) for k in range(steps)]
+    for label, window in (("window_30_days", 30), ("all_up_to_date", 0)):
+        rows = page.evaluate(_STEP_JS, [days, window])
+        result[f"slider_{label}"] = {"to_next_frame": _summary([r[0] for r in rows]),
+                                     "draw_only": _summary([r[1] for r in rows]),
+                                     "events_shown_range": [min(r[2] for r in rows), max(r[2] for r in rows)]}
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / "bench_web.png"))
+    result["screenshot"] = str(out / "bench_web.png")
+    ctx.close()
     return result
 
 
 def run_bench(n_events: int = 50_000, db: Path | None = None, out: Path = Path("out/bench_web"),
-              chromium: str | None = None, steps: int = 20) -> dict:
+              chromium: str | None = None, steps: int = 20, browser=None) -> dict:
     import shutil
 
     from .server import BackgroundServer
@@ -147,7 +151,7 @@ def run_bench(n_events: int = 50_000, db: Path | None = None, out: Path = Path("
     try:
         info = build_store(db, n_events) if not db.exists() else {"events_in_store": None, "reused": str(db)}
         with BackgroundServer(db) as url:
-            res = measure(url, chromium, Path(out), steps=steps)
+            res = measure(url, chromium, Path(out), steps=steps, browser=browser)
         res["store"] = info
         res["first_paint_ok"] = all(x["first_paint_ms"] < 2000 for x in res["loads"])
         res["slider_ok"] = all(res[k]["to_next_frame"]["max_ms"] < 200

@@ -45,7 +45,7 @@ def serve_forever(db: str | Path, *, host: str = "127.0.0.1", port: int = 8050, 
     print(f"frontline dashboard on http://{shown}:{sock.getsockname()[1]}/  "
           f"({'read-write: ingest allowed' if options.get('allow_ingest') else 'read-only'}; Ctrl-C stops)",
           flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=not quiet, lifespan="on")
+    config = uvicorn.Config(app, log_level="warning" if quiet else "info", access_log=not quiet, lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
 
 

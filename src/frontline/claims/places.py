@@ -298,7 +298,9 @@ _LOCATIVE = re.compile(r"\b(?:in|at|to|from|near|towards|toward|outside|into|of|
                        r"capture|captured|retake|retook)\s+$")
 
 
-_COPULA = re.compile(r"^,?\s+(?:is|lies|sits|was|remains|stands|has been)\b")
+_COPULA = re.compile(r"^,?\s+(?:is|lies|sits|was|remains|stands|has been)\b|"
+                     r"^,\s+(?:about|some|roughly|around|barely|just|only|nearly|almost|more than|less than|"
+                     r"over|under|\d)")
 
 
 def _locative_lookup(text: str, offset: int, span: str):

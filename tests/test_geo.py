@@ -116,10 +116,15 @@ def test_geoparse_libya_report(gaz):
 
     text = ("Fighting erupted in Derna and Ben Jawad on Monday, while Misrata brigades advanced on Sirte. "
             "Clashes were also reported near Abu Grein and in Sabratha, west of Tripoli, Libya.")
-    tps = geoparse(text, gazetteer=gaz)
+    # without a hint, the well-attested names
+    got = {t.mention: t for t in geoparse(text, gazetteer=gaz)}
+    for m in ("Derna", "Sirte", "Sabratha", "Tripoli", "Libya", "Abu Grein"):
+        assert m in got and got[m].place.country == "LY", (m, list(got))
+    # with the country hint, the transliteration variants too
+    tps = geoparse(text, country_hint="LY", gazetteer=gaz)
     assert all(isinstance(t, Toponym) for t in tps)
     got = {t.mention: t for t in tps}
-    for m in ("Derna", "Ben Jawad", "Misrata", "Sirte", "Sabratha", "Tripoli", "Libya"):
+    for m in ("Derna", "Ben Jawad", "Misrata", "Sirte", "Sabratha", "Tripoli", "Libya", "Abu Grein"):
         assert m in got, (m, list(got))
         t = got[m]
         assert text[t.start:t.end] == m

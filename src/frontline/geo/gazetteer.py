@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -391,8 +391,28 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
                     if names.get(lang):
                         b.name_it(i, names[lang], M_ALT)
 
-    # reorder country admin1 for LY/TN etc. done; finalise
-    return Gazetteer._from_builder(b)
+    g = Gazetteer._from_builder(b)
+    g.first_names = _first_names()
+    return g
+
+
+def _first_names() -> dict[str, int]:
+    """Given names with a popularity score (sum of per-country frequency codes) from gender-guesser."""
+    try:
+        import gender_guesser
+    except ImportError:
+        return {}
+    out: dict[str, int] = {}
+    path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+    with open(path, encoding="iso8859-1") as fh:
+        for line in fh:
+            if line.startswith("#") or len(line) < 31:
+                continue
+            nm = line[3:29].strip().replace("+", "-")
+            score = sum(int(c, 16) for c in line[30:85] if c in "0123456789ABCDEF")
+            if nm and score > out.get(nm, 0):
+                out[nm] = score
+    return out
 
 
 class Gazetteer:
@@ -410,6 +430,7 @@ class Gazetteer:
         self.pop: np.ndarray
         self.index: dict[str, tuple]
         self.skel: dict[str, tuple] | None = None
+        self.first_names: dict[str, int] = {}
         self.country_index: dict[str, int] = {}
         self.prior: np.ndarray
 
@@ -455,7 +476,7 @@ class Gazetteer:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp%d" % os.getpid())
-        state = {k: getattr(self, k) for k in ("gid", "names", "lat", "lon", "cc", "adm1", "kind", "fcode", "pop", "index", "country_index", "prior", "skel")}
+        state = {k: getattr(self, k) for k in ("gid", "names", "lat", "lon", "cc", "adm1", "kind", "fcode", "pop", "index", "country_index", "prior", "skel", "first_names")}
         with open(tmp, "wb") as fh:
             pickle.dump((CACHE_VERSION, state), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)

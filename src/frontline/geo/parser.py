@@ -78,6 +78,7 @@ class Span:
     cands: list = field(default_factory=list)  # (place index, match type, similarity)
     feats: dict = field(default_factory=dict)
     p_det: float = 0.0
+    fuzzy: bool = False
 
 
 # ---------------------------------------------------------------- model
@@ -87,6 +88,7 @@ class _Model:
         self.det = d.get("detection", _DEFAULT_DET)
         self.res = d.get("resolution", _DEFAULT_RES)
         self.threshold = float(d.get("threshold", 0.5))
+        self.calib = d.get("calibration", {"bias": -1.0, "logit_top": 1.0, "margin": 2.0, "single": 1.0})
         self.meta = d.get("meta", {})
 
     @staticmethod
@@ -134,11 +136,11 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in ".!?\n:"
 
 
-def _fuzzy_cached(gaz: Gazetteer, name: str):
+def _fuzzy_cached(gaz: Gazetteer, name: str, min_sim: float = 0.8):
     cache = gaz.__dict__.setdefault("_fz_cache", {})
     r = cache.get(name)
     if r is None:
-        r = gaz.fuzzy(name, min_sim=0.8, limit=10, max_bucket=400)[:30]
+        r = gaz.fuzzy(name, min_sim=min_sim, limit=10, max_bucket=400)[:30]
         if len(cache) > 100_000:
             cache.clear()
         cache[name] = r
@@ -179,9 +181,9 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, max_tok: int = 
             nxt_ok = i + 1 < n and text[e0:toks[i + 1][0]] == " " and _is_cap(toks[i + 1][2]) and toks[i + 1][2][0].isupper()
             tries = ([i + 1] if nxt_ok else []) + ([i] if best is None and len(t0) >= 5 else [])
             for jj in tries:
-                cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]])
+                cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72 if jj > i else 0.8)
                 if cand:
-                    sp = Span(s0, toks[jj][1], text[s0:toks[jj][1]], i, jj + 1, cands=cand[:30])
+                    sp = Span(s0, toks[jj][1], text[s0:toks[jj][1]], i, jj + 1, cands=cand[:30], fuzzy=True)
                     spans.append(sp)
                     i = jj + 1
                     done = True
@@ -205,8 +207,10 @@ def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, su
     best_m = min(m for _, m, _ in sp.cands)
     fz = min(1.0 - s for _, _, s in sp.cands)
     f["mt_" + ("primary", "alias", "alt", "demonym", "partial")[best_m]] = 1.0
-    if fz > 0:
+    if fz > 0 or sp.fuzzy:
         f["fuzzy"] = 1.0
+    if fz > 0:
+        f["fuzzy_sim"] = fz
     top = max(sp.cands, key=lambda c: gaz.prior[c[0]] - 3 * (c[1] >= M_ALT))[0]
     kinds = {int(gaz.kind[c[0]]) for c in sp.cands if c[1] <= M_ALIAS} or {int(gaz.kind[top])}
     for k in kinds:
@@ -231,6 +235,8 @@ def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, su
             f["title_prev"] = 1.0
         if pw in _DIRECTIONS:
             f["dir_prev"] = 1.0
+        if gap == " " and gaz.first_names.get(prev[2], 0) >= 5 and prev[2][0].isupper():
+            f["prev_firstname"] = 1.0
     if nxt is not None:
         gap = text[sp.end:nxt[0]]
         nw = nxt[2].lower()
@@ -262,6 +268,9 @@ def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, su
         f["common"] = 1.0
     if sp.text in surnames:
         f["person_surname"] = 1.0
+    fn = gaz.first_names.get(sp.text, 0)
+    if fn:
+        f["firstname"] = min(math.log(1 + fn), 5.0) / 5.0
     if sp.text.isupper() and len(sp.text) > 3:
         f["allcaps"] = 1.0
     if len(sp.text) <= 3:
@@ -279,6 +288,20 @@ def add_doc_features(spans: list[Span], text: str, toks, gaz: Gazetteer, doc_low
     for sp in spans:
         sp.feats = _span_features(sp, text, toks, gaz, doc_lower, surnames)
         by_key[sp.text].append(sp)
+    # countries the document names (exact country names/aliases), for "candidate agrees with the document"
+    named: Counter = Counter()
+    for sp in spans:
+        for c, m, s_ in sp.cands[:3]:
+            if gaz.kind[c] == K_COUNTRY and m <= M_ALIAS and s_ == 1.0:
+                named[gaz.cc[c]] += 1
+                break
+    for sp in spans:
+        own = {gaz.cc[c] for c, m, s_ in sp.cands[:3] if gaz.kind[c] == K_COUNTRY}
+        doc_cc = {c for c in named if c not in own or named[c] > 1}
+        if doc_cc and any(gaz.cc[c] in doc_cc for c, m, s_ in sp.cands[:10] if gaz.kind[c] != K_COUNTRY):
+            sp.feats["cand_in_doc_cc"] = 1.0
+            if "mt_alt" in sp.feats or sp.fuzzy:
+                sp.feats["alt_in_doc_cc"] = 1.0
     for key, group in by_key.items():
         n = len(group)
         cues = sum(1 for sp in group if any(c in sp.feats for c in _KEY_CUES))
@@ -293,25 +316,39 @@ def add_doc_features(spans: list[Span], text: str, toks, gaz: Gazetteer, doc_low
                 f["key_neg_other"] = 1.0
 
 
-def _fuzzy_in_doc_countries(gaz: Gazetteer, spans: list[Span], hint: set | None) -> None:
-    """A close transliteration variant (similarity >= 0.8) of a place in a country that the document
-    names (or the hint gives) is accepted: "Misrata ... Libya" -> Misratah. The learned model cannot
-    learn this from the (mostly US/UK) training corpora, so it is a rule on top of it."""
-    ccs = set(hint or ())
+def _person_rule(gaz: Gazetteer, spans: list[Span], toks) -> None:
+    """Person names: a name right after a capitalised word that is not a place, title or direction
+    ("Michael Jordan", "Angela Merkel"), and later bare uses of that surname with no locative cue
+    ("Jordan later thanked fans"), are not places."""
     for sp in spans:
-        if sp.p_det >= 0.5 and sp.cands and sp.cands[0][2] == 1.0:
-            top = sp.cands[0][0]
-            if gaz.kind[top] in (K_COUNTRY, K_ADM1) or len(sp.cands) == 1:
-                ccs.add(gaz.cc[top])
-    if not ccs:
-        return
-    for sp in spans:
-        if sp.feats.get("fuzzy") and "title_prev" not in sp.feats and "person_next" not in sp.feats:
-            if any(gaz.cc[c] in ccs and s_ >= 0.8 for c, _m, s_ in sp.cands[:10]):
-                sp.p_det = max(sp.p_det, 0.5 + 0.3 * sp.p_det)
+        f = sp.feats
+        cue = "loc_prep" in f or "comma_place" in f or "placenoun_left" in f
+        if "prev_firstname" in f and "loc_prep" not in f and sp.tok1 - sp.tok0 == 1:
+            sp.p_det *= 0.3
+            continue
+        if "person_surname" in f and not cue:
+            sp.p_det *= 0.4
 
 
-def _doc_context(text: str, toks) -> tuple[set, set]:
+def _variants_in_hint_countries(gaz: Gazetteer, spans: list[Span], ccs: set) -> None:
+    """With a country hint, a close transliteration variant (similarity >= 0.8) or an alternate name
+    of a place in a hinted country is accepted ("Misrata" -> Misratah with --country LY).
+    The learned model cannot learn this from the (mostly US/UK) training corpora, and without a
+    hint the same rule costs too much precision on them (measured), so it is hint-only."""
+    for sp in spans:
+        if sp.p_det >= 0.5 or "title_prev" in sp.feats or "person_next" in sp.feats or "common" in sp.feats:
+            continue
+        if sp.fuzzy:
+            ok = any(gaz.cc[c] in ccs and s_ >= 0.8 for c, _m, s_ in sp.cands[:10])
+        elif "mt_alt" in sp.feats:
+            ok = any(gaz.cc[c] in ccs and m == M_ALT for c, m, s_ in sp.cands[:10])
+        else:
+            ok = False
+        if ok:
+            sp.p_det = max(sp.p_det, 0.5 + 0.3 * sp.p_det)
+
+
+def _doc_context(text: str, toks, first_names: dict | None = None) -> tuple[set, set]:
     doc_lower = {t[2] for t in toks if t[2][:1].islower()}
     # last words of multi-token capitalised runs that start with a word that is not a title/direction
     surnames = set()
@@ -320,7 +357,9 @@ def _doc_context(text: str, toks) -> tuple[set, set]:
         if _is_cap(t) and (not run or text[run[-1][1]:s] == " "):
             run.append((s, e, t))
             continue
-        if len(run) == 2:
+        if len(run) in (2, 3) and first_names and first_names.get(run[0][2], 0) >= 5:
+            surnames.add(run[-1][2])
+        elif len(run) == 2:
             first = run[0][2].lower().rstrip(".")
             if first not in _DIRECTIONS and first not in _TITLES and first not in _LOC_PREP and first not in ("the", "new", "san", "los", "las", "saint", "fort", "port", "mount", "lake", "el", "al", "la") and not _sentence_initial(text, run[0][0]):
                 surnames.add(run[1][2])
@@ -462,6 +501,16 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
     return out
 
 
+def calib_features(r: list) -> dict:
+    """Features of a ranked candidate list for the P(top candidate is right) calibrator."""
+    p0 = min(max(r[0][1], 1e-6), 1 - 1e-6)
+    f = {"logit_top": math.log(p0 / (1 - p0)) / 5.0, "margin": p0 - (r[1][1] if len(r) > 1 else 0.0)}
+    if len(r) == 1:
+        f["single"] = 1.0
+    f["ncand"] = math.log(len(r)) / 3.0
+    return f
+
+
 # ---------------------------------------------------------------- public
 def _hint_set(country_hint) -> set | None:
     if not country_hint:
@@ -475,12 +524,14 @@ def analyse(text: str, gaz: Gazetteer, *, country_hint=None, model: _Model | Non
     """Internal: spans with detection features/probabilities and ranked candidates."""
     model = model or get_model()
     spans, toks = find_spans(text, gaz)
-    doc_lower, surnames = _doc_context(text, toks)
+    doc_lower, surnames = _doc_context(text, toks, gaz.first_names)
     add_doc_features(spans, text, toks, gaz, doc_lower, surnames)
     hint = _hint_set(country_hint)
     for sp in spans:
         sp.p_det = model.score(model.det, sp.feats)
-    _fuzzy_in_doc_countries(gaz, spans, hint)
+    _person_rule(gaz, spans, toks)
+    if hint:
+        _variants_in_hint_countries(gaz, spans, hint)
     ranked = resolve_spans(gaz, spans, _hint_set(country_hint), model, only=only)
     return spans, ranked
 
@@ -500,10 +551,8 @@ def geoparse(text: str, *, country_hint: str | None = None, gazetteer: Gazetteer
     for sp, r in zip(spans, ranked):
         if sp.p_det < thr or not r:
             continue
-        best, p_res, _ = r[0]
-        tot = sum(x[1] for x in r) or 1.0
-        p_res_n = p_res / tot if len(r) > 1 else p_res
-        score = sp.p_det * max(p_res_n, min(p_res, 0.99) if len(r) == 1 else p_res_n)
+        best = r[0][0]
+        score = sp.p_det * model.score(model.calib, calib_features(r))
         out.append(Toponym(start=sp.start, end=sp.end, mention=sp.text, place=gaz.place(best),
                            score=round(float(score), 4), candidates=[gaz.place(c) for c, _, _ in r[:5]]))
     return out

@@ -26,7 +26,7 @@ from scipy.optimize import minimize
 
 from .bench import fold_of, hav_km, load_corpus
 from .gazetteer import load_gazetteer
-from .parser import MODEL_FILE, Span, _doc_context, _Model, add_doc_features, find_spans, resolve_spans
+from .parser import MODEL_FILE, Span, _doc_context, _Model, add_doc_features, calib_features, find_spans, resolve_spans
 
 CORPORA = ("geowebnews", "lgl", "geovirus", "wiktor")
 
@@ -82,7 +82,7 @@ def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None =
             gold = doc.get("toponyms") or []
             ignore = doc.get("toponyms_without_coords") or []
             spans, toks = find_spans(text, gaz)
-            doc_lower, surnames = _doc_context(text, toks)
+            doc_lower, surnames = _doc_context(text, toks, gaz.first_names)
             add_doc_features(spans, text, toks, gaz, doc_lower, surnames)
             for sp in spans:
                 sp.p_det = model.score(model.det, sp.feats)
@@ -208,7 +208,20 @@ def main(argv=None) -> None:
         acc[corpus].append(best[1])
     for c, v in acc.items():
         print(f"  OOF resolution acc@161 {c}: {np.mean(v):.3f} (n={len(v)}, gold spans with candidates)")
-    out = {"detection": full_det, "resolution": full_res, "threshold": float(thr),
+    # calibrator: P(top candidate within 161 km) from the OOF ranked lists
+    CX, Cy, Cc = [], [], []
+    for grp, corpus, fold in res:
+        w = folds[fold]["resolution"]
+        r = sorted(((None, _Model.score(w, f), f, lab) for f, lab, _ in grp), key=lambda x: -x[1])
+        CX.append(calib_features(r))
+        Cy.append(r[0][3])
+        Cc.append(corpus)
+    calib = fit_lr(CX, np.array(Cy, dtype=float), _corpus_weights(Cc), l2=0.1)
+    pc = np.array([_Model.score(calib, f) for f in CX])
+    for lo in (0.0, 0.5, 0.8, 0.9):
+        sel = pc >= lo
+        print(f"  calibration: predicted >= {lo:.1f}: mean predicted {pc[sel].mean():.3f}, observed {np.mean(np.array(Cy)[sel]):.3f}")
+    out = {"detection": full_det, "resolution": full_res, "threshold": float(thr), "calibration": calib,
            "folds": {str(f): v for f, v in folds.items()},
            "meta": {"folds": k, "fold_rule": "sha1('fold:'+corpus+':'+doc_id) % folds", "trained_on": "dev splits",
                     "created_by": "python -m frontline.geo.train"}}

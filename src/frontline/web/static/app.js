@@ -146,6 +146,17 @@
       pts.x[i] = mx(d.lon[i]); pts.y[i] = my(d.lat[i]); pts.day[i] = d.day[i] === null ? NODAY : d.day[i];
     }
   }
+  function pointsExtent() {
+    // the events now loaded (after filters), padded; null when there are none
+    if (!pts || !pts.n) return null;
+    let w = Infinity, e = -Infinity, so = Infinity, n = -Infinity;
+    for (let i = 0; i < pts.n; i++) {
+      const lon = lonOf(pts.x[i]), lat = latOf(pts.y[i]);
+      if (lon < w) w = lon; if (lon > e) e = lon; if (lat < so) so = lat; if (lat > n) n = lat;
+    }
+    const pad = Math.max(1, 0.08 * Math.max(e - w, n - so));
+    return [Math.max(-180, w - pad), Math.max(-85, so - pad), Math.min(180, e + pad), Math.min(85, n + pad)];
+  }
   function windowRange() {
     const s = $("slider"), d = +s.value, w = +$("window").value;
     return [w ? d - w + 1 : -Infinity, d];
@@ -258,9 +269,14 @@
     add("text", { x: m.l, y: h - 4 }, dayStr(d0));
     add("text", { x: w - m.r - 60, y: h - 4 }, dayStr(d1));
     const byActor = new Map();
-    coast.forEach((r, i) => { if (!byActor.has(r.actor)) byActor.set(r.actor, []); byActor.get(r.actor).push([days[i], r.km, r.km_low, r.km_high]); });
+    const regions = new Set(coast.map((r) => r.region || ""));
+    coast.forEach((r, i) => {
+      const key = regions.size > 1 ? `${r.actor} (${r.region})` : r.actor;
+      if (!byActor.has(key)) byActor.set(key, { actor: r.actor, rows: [] });
+      byActor.get(key).rows.push([days[i], r.km, r.km_low, r.km_high]);
+    });
     let ly = m.t + 8;
-    for (const [actor, rows] of byActor) {
+    for (const [name, { actor, rows }] of byActor) {
       rows.sort((a, b) => a[0] - b[0]);
       const c = colours[actor] || "#444";
       if (rows.every((r) => r[2] != null && r[3] != null)) {
@@ -268,7 +284,7 @@
         add("polygon", { points: band.join(" "), fill: c, "fill-opacity": 0.15, stroke: "none" });
       }
       add("polyline", { points: rows.map((r) => `${X(r[0])},${Y(r[1])}`).join(" "), fill: "none", stroke: c, "stroke-width": 2 });
-      add("text", { x: w - m.r - 220, y: ly, fill: c }, `${actor}: km of coastline held`); ly += 12;
+      add("text", { x: w - m.r - 260, y: ly, fill: c }, `${name}: km of coastline held`); ly += 12;
     }
     const mark = add("line", { id: "coast-mark", y1: m.t, y2: h - m.b, stroke: "#000", "stroke-dasharray": "3,2" });
     const lab = add("text", { id: "coast-mark-label", y: m.t + 20 }, "");
@@ -439,7 +455,7 @@
     }, { passive: false });
     $("z-in").addEventListener("click", (ev) => { ev.stopPropagation(); zoomAt(W / 2, H / 2, 2); });
     $("z-out").addEventListener("click", (ev) => { ev.stopPropagation(); zoomAt(W / 2, H / 2, 0.5); });
-    $("z-fit").addEventListener("click", (ev) => { ev.stopPropagation(); fit(meta.extent); viewChanged(); });
+    $("z-fit").addEventListener("click", (ev) => { ev.stopPropagation(); fit(pointsExtent() || meta.extent); viewChanged(); });
     for (const b of ["z-in", "z-out", "z-fit"]) $(b).addEventListener("mousedown", (ev) => ev.stopPropagation());
     window.addEventListener("resize", () => { resize(); redraw(); drawCoast(); });
   }
@@ -569,6 +585,7 @@
   }
   FL.setSlider = (day) => { const s = $("slider"); s.value = day; onSlider(); return FL.lastStepMs; };
   FL.view = () => ({ ...view, W, H });
+  FL.fit = (ext) => { fit(ext); viewChanged(); };
   FL.project = (lon, lat) => [sx(mx(lon)), sy(my(lat))];
   start();
 })();

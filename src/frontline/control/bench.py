@@ -84,6 +84,44 @@ def held_at(result, actor: str, day: str, lat: float, lon: float) -> tuple[bool,
     return False, 0.0
 
 
+# control_facts.md section 2: western and eastern limits of the IS-held coast (place, lon)
+LIBYA_LIMITS = [
+    ("2015-06-15", ("Bouyrat", 15.73), ("Nofaliya", 17.84)),
+    ("2015-09-28", ("Bouyrat", 15.73), ("Nofaliya", 17.84)),
+    ("2016-01-05", ("Bouyrat", 15.73), ("Ben Jawad", 18.08)),
+    ("2016-03-03", ("Abu Grein", 15.26), ("Ben Jawad", 18.08)),
+    ("2016-05-10", ("Abu Grein", 15.26), ("Ben Jawad", 18.08)),
+    ("2016-05-29", ("30 km checkpoint", 16.28), ("Ben Jawad", 18.08)),
+    ("2016-06-12", ("Sirte", 16.59), ("Sirte", 16.59)),
+    ("2016-12-07", (None, None), (None, None)),
+]
+
+
+def coast_limits(result, actor: str = IS) -> pd.DataFrame:
+    """West and east ends (lon) of the coastline inside the actor's held cells on the section-2 dates."""
+    res0 = next(iter(result.coast_km), None)
+    rows = []
+    for day, west, east in LIBYA_LIMITS:
+        t = result.date_index(day)
+        p = result.probability(actor)[t]
+        held = [i for i in np.nonzero(p >= result.params.threshold)[0]
+                if res0 and result.coast_km[res0][i] > 0 and result.coast_cells[i] is not None]
+        if held:
+            from .coast import shore
+
+            line = shore(res0, tuple(round(v, 4) for v in result.bbox)).coast
+            inside = shapely.intersection(line, shapely.union_all(
+                np.array([result.coast_cells[i] for i in held], dtype=object)))
+            b = inside.bounds if not inside.is_empty else (np.nan, np.nan, np.nan, np.nan)
+            w_m, e_m = round(float(b[0]), 2), round(float(b[2]), 2)
+        else:
+            w_m = e_m = None
+        rows.append({"date": day, "facts_west": f"{west[0]} {west[1]}" if west[0] else "-",
+                     "model_west_lon": w_m, "facts_east": f"{east[0]} {east[1]}" if east[0] else "-",
+                     "model_east_lon": e_m})
+    return pd.DataFrame(rows)
+
+
 def monthly_coast(result, actor: str = IS) -> pd.DataFrame:
     c = coastline_held(result, actor)
     c["month"] = c.date.str[:7]
@@ -117,6 +155,7 @@ def score_libya(result, actor: str = IS) -> dict:
         "sirte_held_feb_2016": held_at(result, actor, "2016-02-15", 31.2089, 16.5887)[0],
         "facts": facts,
         "facts_agreement": f"{int(facts.agree.sum())}/{len(facts)}",
+        "limits": coast_limits(result, actor),
     }
 
 
@@ -135,6 +174,9 @@ def print_libya(label: str, result, score: dict, verbose: bool = True) -> None:
           f"{score['sirte_held_feb_2016']}")
     print(f"control_facts.md agreement: {score['facts_agreement']}")
     print(score["facts"].to_string(index=False))
+    print("western / eastern limits of the held coast (control_facts.md section 2; cells reach up to "
+          f"{result.params.max_radius_km:g} km beyond their town):")
+    print(score["limits"].to_string(index=False))
     bad = score["facts"][~score["facts"].agree]
     if len(bad) and verbose:
         print("why (effects in the 120 days before each disagreeing fact):")

@@ -272,8 +272,14 @@ def _fallback_places(text: str) -> list[Mention]:
                 if key in gaz:
                     hit = (s, s + len(cand), cand, gaz[key], j)
                     break
-            if hit is None and i == 0:
-                hit = _locative_lookup(text, offset, span)
+            if hit is None:
+                for j in range(len(words), i, -1):
+                    sub = span[positions[i]:positions[j - 1] + len(words[j - 1])].rstrip(".,")
+                    got = _locative_lookup(text, offset + positions[i], sub)
+                    if got:
+                        _, e, cand, cands, _ = got
+                        hit = (positions[i], positions[i] + e, cand, cands, j)
+                        break
             if hit:
                 s, e, cand, cands, j = hit
                 mention = Mention(offset + s, offset + e, cand, cands[0])

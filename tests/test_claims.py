@@ -136,3 +136,31 @@ def test_ledger_files_offline(seed_claims, seed_docs, tmp_path):
     assert "1,300 miles" in page and "supported" in page
     rows = json.loads((tmp_path / "002_e9678c4a447b99b6" / "claims.json").read_text())
     assert any(r["claim_type"] == "distance" and r["verdict"] == "supported" for r in rows)
+
+
+def test_libya_report_corpus_distances(shared):
+    """The Libya test corpus (written from the public record): distances are checked sensibly."""
+    import json as _json
+
+    path = shared / "data" / "reports" / "libya" / "reports.jsonl"
+    if not path.exists():
+        pytest.skip("no Libya report corpus")
+    docs = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = _json.loads(line)
+        docs[row["doc_id"]] = Document(doc_id=row["doc_id"], text=row["text"], published=row["published"])
+    claims = []
+    for doc in docs.values():
+        claims += extract_claims(doc)
+    check_claims(claims, docs, None)
+    dist = [c for c in claims if c.claim_type == "distance"]
+    assert len(dist) >= 30
+    # Sirte is ~371 km from Tripoli: "450 km east of Tripoli" is contradicted
+    c450 = [c for c in dist if c.doc_id == "ly-034" and c.value == 450]
+    assert c450 and c450[0].verdict == "contradicted" and 350 < c450[0].computed_value < 390
+    # no verdict rests on a wildly mis-resolved place
+    for c in dist:
+        if c.verdict in ("supported", "contradicted"):
+            assert c.computed_value < 3 * c.value, (c.quote, c.evidence)
+    # statements about the present stay out of the prediction column
+    assert all(c.claim_type != "prediction" or c.is_prediction for c in claims)

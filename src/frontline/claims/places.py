@@ -211,7 +211,10 @@ _CAP_SEQ = re.compile(
     r"\b(?:(?:al|el|ar|as|an|ad|ash|at|az)-)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|al|el|del|la|di)\s+)?[A-Z][\w'’-]*)*")
 
 
-MIN_GEOPARSE_SCORE = 0.2  # frontline.geo's calibrated probability; below it a toponym is usually a common word
+_NAME_PREFIXES = {"abu", "ben", "bin", "bani", "beni", "wadi", "ras", "bir", "jebel", "jabal", "umm", "ain", "sidi",
+                  "tell", "tal", "el", "al", "san", "santa", "saint", "st.", "st", "port", "mount", "lake", "cape"}
+MIN_GEOPARSE_SCORE = 0.2
+FILL_IN_MAX_KM = 1500.0  # fallback fill-ins further than this from the geoparser's places are namesakes  # frontline.geo's calibrated probability; below it a toponym is usually a common word
 
 
 def find_places(text: str) -> list[Mention]:
@@ -233,7 +236,7 @@ def find_places(text: str) -> list[Mention]:
                         continue
                     if m.place.feature_code != "RGN":
                         _, _, d = GEOD.inv(lon, lat, m.place.lon, m.place.lat)
-                        if d / 1000.0 > 2500.0:
+                        if d / 1000.0 > FILL_IN_MAX_KM:
                             continue
                     out.append(m)
                 out.sort(key=lambda x: x.start)
@@ -260,6 +263,8 @@ def _fallback_places(text: str) -> list[Mention]:
             pos = idx + len(w)
         while i < len(words):
             hit = None
+            if i > 0 and _fold(words[i - 1]) in _NAME_PREFIXES:
+                break  # "Abu Grain" is not "Grain"
             for j in range(len(words), i, -1):
                 s = positions[i]
                 e = positions[j - 1] + len(words[j - 1])
@@ -333,7 +338,9 @@ def _locative_lookup(text: str, offset: int, span: str):
         exact = bool(load_gazetteer().exact(span))
     except Exception:
         pass
-    if not exact and fuzz.ratio(_fold(span), _fold(place.name)) < 85 and place.population < 50_000:
+    def bare(name: str) -> str:
+        return re.sub(r"^(?:al|an|ar|as|ad|el|ash|at|az) ", "", _fold(name))
+    if not exact and fuzz.ratio(bare(span), bare(place.name)) < 65 and place.population < 50_000:
         return None
     words = span.split()
     return (0, len(span), span, [pointify(place)], len(words))

@@ -164,6 +164,10 @@ _ATTR_PATTERNS = [
                rf"(?:has\s+|have\s+|had\s+)?(?:{_SPEECH})\b(?:\s+that)?"),
     re.compile(rf"[”\"]\s*,?\s*(?:{_SPEECH})\s+(?P<src>[^.!?“”\"]{{3,80}})", re.IGNORECASE),
     re.compile(rf"\b(?:{_SPEECH})\s+(?:by\s+)?(?P<src>the [A-Z][^,.;:!?]{{2,60}})", 0),
+    # "the Islamic State was bragging about ... and promising to reconquer al-Andalus"
+    re.compile(r"\b(?:the\s+)?(?P<src>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+(?:was|were|is|are|has been|have been)\s+"
+               r"(?:\w+ing\b[^.;!?]{0,60}?\band\s+)?(?:promising|vowing|pledging|threatening|boasting|bragging|"
+               r"claiming|warning|predicting)\b"),
 ]
 _PRONOUN = re.compile(r"^(?:it|they|he|she|the group|the militants|the organi[sz]ation)$", re.IGNORECASE)
 

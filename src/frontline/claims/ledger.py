@@ -106,7 +106,7 @@ mark .tip{display:none;position:absolute;left:0;top:1.6em;z-index:10;width:28em;
  font:13px/1.4 sans-serif;padding:8px;border-radius:4px;white-space:normal}
 mark:hover .tip{display:block}
 sup{font:11px sans-serif;color:#555}
-aside{font-family:sans-serif;font-size:13px}
+aside{font-family:sans-serif;font-size:13px;position:sticky;top:0;max-height:100vh;overflow:auto;align-self:start}
 aside .claim{border:1px solid #ddd;border-left:5px solid;background:#fff;margin-bottom:8px;padding:6px 8px}
 aside .claim.sel{outline:2px solid #1565c0}
 aside .claim .h{font-weight:bold}

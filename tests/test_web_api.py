@@ -264,7 +264,10 @@ def test_ingest_upload_with_progress_and_limits(tmp_path, web_db):
         bad = c.post("/api/ingest/upload", files={"files": ("evil.exe", b"MZ", "application/octet-stream")})
         assert bad.status_code == 415 and ".txt" in bad.json()["error"]
         big = c.post("/api/ingest/upload", files={"files": ("big.txt", b"x" * 20000, "text/plain")})
-        assert big.status_code == 413
+        assert big.status_code == 413 and "too large" in big.json()["error"]
+        huge = c.post("/api/ingest/upload", files={"files": ("huge.txt", b"x" * 2_000_000, "text/plain")})
+        assert huge.status_code == 413  # refused on Content-Length, before the body is parsed
+        assert not list(data.rglob("big.txt")) and not list(data.rglob("huge.txt"))
         r = c.post("/api/ingest/upload", files={"files": ("../../../escape.txt", REPORT, "text/plain")})
         assert r.status_code == 200, r.text
         job = r.json()

@@ -16,6 +16,7 @@ import json
 import logging
 import math
 import threading
+import time
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -93,18 +94,33 @@ class Backend:
         self.generation = 0
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._con_lock = threading.Lock()
+        self.closed = False
 
     def close(self) -> None:
-        self.con.close()
+        with self._con_lock:
+            self.closed = True
+            for _ in range(50):  # a request thread may still be finishing a call
+                try:
+                    self.con.close()
+                    return
+                except duckdb.Error:
+                    time.sleep(0.05)
+
+    def cursor(self):
+        with self._con_lock:
+            if self.closed:
+                raise ApiError(503, "the server is shutting down")
+            return self.con.cursor()
 
     def store(self) -> Store:
         """A Store over a fresh cursor (safe to use from this thread only)."""
         s = object.__new__(Store)
-        s.path, s.read_only, s.con = self.db, not self.allow_ingest, self.con.cursor()
+        s.path, s.read_only, s.con = self.db, not self.allow_ingest, self.cursor()
         return s
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        cur = self.con.cursor()
+        cur = self.cursor()
         try:
             return cur.execute(sql, params or []).df()
         finally:
@@ -176,8 +192,10 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
-        threading.Thread(target=_app.state.warm, name="frontline-warm", daemon=True).start()
+        warming = threading.Thread(target=_app.state.warm, name="frontline-warm", daemon=True)
+        warming.start()
         yield
+        warming.join(timeout=30)
         backend.close()
 
     app = FastAPI(title="frontline API", lifespan=lifespan, version="1", docs_url=None, redoc_url=None,
@@ -198,7 +216,26 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        if request.url.path.startswith("/api/ingest/") and request.method == "POST":
+            # refuse before the body is read or parsed: read-only servers and oversized uploads
+            if ingest is None:
+                response = JSONResponse({"error": "this server is read-only; start it with --allow-ingest to add "
+                                                  "reports", "status": 403}, status_code=403)
+            elif request.url.path == "/api/ingest/upload":
+                length = request.headers.get("content-length", "")
+                if not length.isdigit():
+                    response = JSONResponse({"error": "uploads need a Content-Length header", "status": 411},
+                                            status_code=411)
+                elif int(length) > ingest.max_bytes + 65536 * 4:
+                    response = JSONResponse({"error": f"upload too large: at most "
+                                                      f"{ingest.max_bytes / (1024 * 1024):g} MB in all",
+                                             "status": 413}, status_code=413)
+                else:
+                    response = await call_next(request)
+            else:
+                response = await call_next(request)
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -505,9 +542,6 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
     @app.post("/api/ingest/upload", summary="Upload report files (.txt .md .html .jsonl) and ingest them")
     async def ingest_upload(request: Request, files: Annotated[list[UploadFile], File(description="reports")]):
         manager = _need_ingest()
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > manager.max_bytes * 1.1 + 65536:
-            raise ApiError(413, f"upload too large: at most {manager.max_bytes // (1024 * 1024)} MB in all")
         job = await manager.save_uploads(files)
         return manager.status(job)
 

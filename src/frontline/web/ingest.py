@@ -87,7 +87,7 @@ class IngestManager:
                     while chunk := await f.read(1 << 16):
                         total += len(chunk)
                         if total > self.max_bytes:
-                            raise UploadError(f"upload too large: at most {self.max_bytes // (1024 * 1024)} MB "
+                            raise UploadError(f"upload too large: at most {self.max_bytes / (1024 * 1024):g} MB "
                                               "in all", 413)
                         out.write(chunk)
                 written.append(target)

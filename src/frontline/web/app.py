@@ -569,7 +569,12 @@ def _extent(r) -> list[float]:
         return [-20.0, -40.0, 60.0, 60.0]
     w, s, e, n = vals
     pad = max(1.0, 0.08 * max(e - w, n - s))
-    return [max(-180.0, w - pad), max(-85.0, s - pad), min(180.0, e + pad), min(85.0, n + pad)]
+    w, s, e, n = w - pad, s - pad, e + pad, n + pad
+    if e - w < 8:  # a few events in one town: show the country around them
+        w, e = (w + e) / 2 - 4, (w + e) / 2 + 4
+    if n - s < 6:
+        s, n = (s + n) / 2 - 3, (s + n) / 2 + 3
+    return [max(-180.0, w), max(-85.0, s), min(180.0, e), min(85.0, n)]
 
 
 def _timeline(lo, hi, backend: "Backend") -> list:

@@ -529,13 +529,17 @@
     const follow = async (job) => {
       const bar = $("ingest-progress"), msg = $("ingest-msg");
       for (;;) {
-        bar.value = job.progress; msg.textContent = `${job.state}: ${job.done}/${job.total} documents ${job.message || ""}` +
+        bar.value = job.progress; msg.textContent = `${job.state}: ${job.message || `${job.done}/${job.total} documents`}` +
           (job.errors.length ? ` · unreadable: ${job.errors.join("; ")}` : "");
         if (job.state === "done" || job.state === "failed") break;
         await new Promise((r) => setTimeout(r, 400));
         job = await api("/api/ingest/" + job.job_id);
       }
-      if (job.state === "done") { await reloadMeta(); await applyFilters(); }
+      if (job.state === "done") {
+        const wasEmpty = !meta.counts.events;
+        await reloadMeta(); await applyFilters();
+        if (wasEmpty) { fit(meta.extent); viewChanged(); }
+      }
     };
     const post = async (url, init) => {
       const r = await fetch(url, Object.assign({ method: "POST" }, init));

@@ -644,13 +644,20 @@ def check_prediction(claim: Claim, control: pd.DataFrame, events: pd.DataFrame, 
         claim.evidence = (f"{len(sel)} events{' by ' + ', '.join(actors) if actors else ''} at/in {p.name} between "
                           f"{made} and {end}; first {first['_date']} ({first['event_id']})")
         return
-    if latest >= end:
+    # absence of events only counts where the store covers the country past the horizon
+    ccs = {p.country for p in places if p.country}
+    covered = events[(events["country"].isin(ccs)) & (events["_date"] >= end)] if ccs else events.iloc[0:0]
+    if len(covered):
         claim.verdict = SUPPORTED if negated else CONTRADICTED
         claim.evidence = (f"no events{' by ' + ', '.join(actors) if actors else ''} at/in "
-                          f"{', '.join(p.name for p in places)} between {made} and {end} (store data to {latest})")
+                          f"{', '.join(p.name for p in places)} between {made} and {end}; the store covers "
+                          f"{', '.join(sorted(ccs))} past the horizon ({len(covered)} later events, to "
+                          f"{covered['_date'].max()})")
         return
     claim.verdict = PENDING
-    claim.evidence = f"store data reach {latest}; the horizon ends {end}"
+    claim.evidence = (f"no events at/in {', '.join(p.name for p in places)} between {made} and {end}, and the store "
+                      f"has no events in {', '.join(sorted(ccs)) or 'that country'} past the horizon "
+                      f"(store data to {latest})")
 
 
 def check_claim(claim: Claim, control: pd.DataFrame, events: pd.DataFrame,

@@ -231,8 +231,11 @@ def find_places(text: str) -> list[Mention]:
                 # only places near the geoparser's (a far-away namesake is a mis-resolution)
                 lat = float(np.median([o.place.lat for o in out]))
                 lon = float(np.median([o.place.lon for o in out]))
+                named = {o.place.country for o in out if o.place.country}
                 for m in _fallback_places(text):
                     if any(o.start < m.end and m.start < o.end for o in out):
+                        continue
+                    if getattr(m.place, "_fuzzy", False) and m.place.country not in named:
                         continue
                     if m.place.feature_code != "RGN":
                         _, _, d = GEOD.inv(lon, lat, m.place.lon, m.place.lat)
@@ -343,7 +346,11 @@ def _locative_lookup(text: str, offset: int, span: str):
     if not exact and fuzz.ratio(bare(span), bare(place.name)) < 65 and place.population < 50_000:
         return None
     words = span.split()
-    return (0, len(span), span, [pointify(place)], len(words))
+    place = pointify(place)
+    if not exact:
+        place = Place(**{**place.to_dict()})
+        place._fuzzy = True  # a spelling variant: kept only in a country the document already names
+    return (0, len(span), span, [place], len(words))
 
 
 def _disambiguate(mentions: list[Mention]) -> None:

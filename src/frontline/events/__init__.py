@@ -13,15 +13,17 @@ from dataclasses import replace
 from frontline.geo.normalize import fold
 from frontline.nlp.actors import GENERIC_KINDS
 from frontline.nlp import (ActorDictionary, Trigger, actor_dictionary, attribution, certainty, event_date,
-                           fatalities, find_triggers, modality, paragraphs, split_sentences)
+                           fatalities, find_dates, find_triggers, modality, paragraphs,
+                           split_sentences)
 from frontline.records import (GEO_PRECISION_NEAR, GEO_PRECISION_REGION, Actor, Document, Event, Place,
-                               Toponym)
+                               ResolvedDate, Toponym)
 
 # Places never used as an event location: seas, continents, macro-regions without a country.
 _NON_LOCATION_CODES = {"CONT", "OCN", "SEA", "GULF", "BAY", "STRT", "RGN", "RGNH", "AREA"}
 # Words just before a place that make it an origin or a distance reference, never the event's location.
 _ORIGIN_BEFORE = re.compile(
-    r"(?:\bfrom|far (?:to the \w+ )?(?:of|from)|miles (?:from|of)|km (?:from|of)|kilomet(?:re|er)s (?:from|of)|"
+    r"(?:\bfrom|far (?:to the \w+ )?(?:of|from)|(?:miles|km|kilomet(?:re|er)s)\s+(?:\(\d+ \w+\)\s+)?(?:from|of|(?:to the )?"
+    r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest) of)|"
     r"between|towards?|border with|based in|the road to|"
     r"from (?:the )?(?:[A-Z][\w-]*\s+){0,4}(?:provinces?|regions?|areas?|parts?|cities|towns?|countries) of)\s+(?:the\s+)?$",
     re.I)
@@ -47,6 +49,9 @@ _CONTEXT_CHARS = 600  # how far back "the group" / "they" may reach for the acto
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", re.I)
+_PARTICIPLE = re.compile(r"(?:\w+(?:ed|en|wn|un)|hit|struck|shot|held|won|caught|fought)\b", re.I)
+_SYMMETRIC = {"contest", "casualties"}
 _PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$", re.I)
 
 
@@ -93,8 +98,9 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         places = [t for t in resolved if s_start <= t.start and t.end <= s_end and _usable(t, src_span)]
         if not places:
             continue
-        sentence_actors = [a for a in actors.find(sentence)
-                           if not (src_span and src_span[0] <= s_start + a.start < src_span[1])]
+        all_actors = actors.find(sentence)
+        in_source = [a for a in all_actors if src_span and src_span[0] <= s_start + a.start < src_span[1]]
+        sentence_actors = [a for a in all_actors if a not in in_source]
         named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
         places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)]
         if not places:
@@ -103,16 +109,17 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         earlier = [a for a in actors.find(text[max(0, s_start - _CONTEXT_CHARS):s_start])
                    if a.kind not in GENERIC_KINDS and a.kind != "civilians"]
         fat = fatalities(sentence)
+        sentence_dates = [d for d in find_dates(sentence, doc.published) if d.date]
         sentence_certainty = certainty(sentence)
         by_place: dict[tuple, Event] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
-            actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors)
+            actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors, in_source)
             if actor1 is None and earlier and _ANAPHOR.search(sentence):  # "the group", "they": who the report is about
                 actor1 = earlier[-1].name
             if actor2 == actor1:
                 actor2 = None
             event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
-            when = event_date(sentence, s_start, doc.published, doc.date_precision, trigger.start)
+            when = _date_for(trigger, triggers, sentence_dates, s_start, doc)
             place = toponym.place
             precision = place.geo_precision
             if near and precision < GEO_PRECISION_NEAR:
@@ -191,6 +198,32 @@ def _city_or_region(t: Toponym, text: str) -> Toponym:
     return replace(t, place=city) if city else t
 
 
+_NOUN_EFFECTS = {"presence", "none"}  # "checkpoint", "flags": triggers a date phrase rarely dates
+
+
+def _date_for(trigger: Trigger, triggers: list[Trigger], dates, s_start: int, doc: Document):
+    """The date of one trigger's event.
+
+    A date phrase dates the nearest verb-like trigger before it ("seized in February 2015", "overran
+    the checkpoint on Thursday"); a phrase with no trigger before it ("On February 13 the ministry
+    said that ...") dates every event of the sentence that has no date of its own. Without either,
+    the publication date.
+    """
+    verbs = [tr for tr in triggers if tr.effect not in _NOUN_EFFECTS]
+    own, sentence_level = [], []
+    for d in dates:
+        before = [tr for tr in verbs if tr.end <= d.start]
+        if not before:
+            sentence_level.append(d)
+        elif before[-1] is trigger:
+            own.append(d)
+    chosen = own[0] if own else sentence_level[0] if sentence_level else None
+    if chosen is None:
+        return event_date("", s_start, doc.published, doc.date_precision)
+    return ResolvedDate(date=chosen.date, time_precision=chosen.time_precision, start=chosen.start + s_start,
+                        end=chosen.end + s_start, expression=chosen.expression)
+
+
 def _rank(event: Event) -> int:
     m = re.search(r"\((\w+)\)", event.notes or "")
     return _EFFECT_RANK.get(m.group(1), 5) if m else 5
@@ -256,9 +289,10 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
             prev, cur = items[i - 1], items[i]
             if (prev[1] or prev[2]) and _COORDINATION.match(text[prev[0].end:cur[0].start]):
                 items[i] = (cur[0], prev[1], prev[2])  # "from ... Iraq and Syria": both are origins
+    any_inside = any(not origin and not near for items in pairs.values() for _, origin, near in items)
     for trigger, items in pairs.items():
         inside = [(t, False) for t, origin, near in items if not origin and not near]
-        near_only = [(t, True) for t, origin, near in items if not origin and near]
+        near_only = [] if any_inside else [(t, True) for t, origin, near in items if not origin and near]
         for t, near in inside or near_only[:1]:
             yield trigger, t, near
 
@@ -270,24 +304,34 @@ def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool
 
 
 def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Place, para_text: str,
-                actors: ActorDictionary) -> tuple[str | None, str | None]:
-    """(actor1, actor2): the agent before the trigger (or after "by"), and the target after it."""
+                actors: ActorDictionary, sources: list[Actor] = ()) -> tuple[str | None, str | None]:
+    """(actor1, actor2): the agent and the target of the trigger.
+
+    The agent is the last armed actor before the trigger, or the one after "by"; in the passive
+    ("IS fighters were forced out of X by ...") the actor before the trigger is the target. Only a
+    symmetric trigger (clashes, fighting) or a noun (a deployment, a convoy of ...) takes its agent from
+    after it. An actor that is the
+    sentence's source ("The PFG said it had taken ...") is the agent when no other is named.
+    """
     before = [a for a in found if a.start < trigger.start]  # "US warplanes struck": the actor may share the trigger's words
     after = [a for a in found if a.start >= trigger.end]
-    agent = None
-    passive = next((a for a in after if _PASSIVE_BY.match(sentence[trigger.end:a.start])), None)
+    by = next((a for a in after if _PASSIVE_BY.match(sentence[trigger.end:a.start])), None)
+    armed_before = [a for a in before if a.kind != "civilians"]
+    passive = (bool(armed_before) and bool(_PASSIVE_AUX.search(sentence[armed_before[-1].end:trigger.start]))
+               and bool(_PARTICIPLE.match(trigger.text)))
     if passive:
-        agent = passive
+        agent, target = by, armed_before[-1]
     else:
-        armed_before = [a for a in before if a.kind != "civilians"]
-        if armed_before:
-            agent = armed_before[-1]
-        elif after:
+        agent = by or (armed_before[-1] if armed_before else None)
+        if agent is None and (trigger.effect in _SYMMETRIC or trigger.effect in _NOUN_EFFECTS):
+            # "clashes between X and Y", "the deployment of German troops": the actor follows
             agent = next((a for a in after if a.kind != "civilians"), None)
-    agent_name = agent.name if agent else None
-    target = next((a for a in after if a is not agent and a.name != agent_name), None)
-    if target is None:
-        target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
+        if agent is None:
+            agent = next((a for a in sources if a.kind not in ("civilians", *GENERIC_KINDS)), None)
+        agent_name = agent.name if agent else None
+        target = next((a for a in after if a is not agent and a.name != agent_name), None)
+        if target is None:
+            target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
     return _resolve_generic(agent, place, para_text, actors), _resolve_generic(target, place, para_text, actors)
 
 

@@ -28,6 +28,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("mdy", re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.I)),
     ("month_year", re.compile(rf"\b(?:in\s+|since\s+|during\s+|early\s+|late\s+|mid-?)?{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
+    ("year", re.compile(r"\b(?:in|since|during|by|of)\s+(?P<y>(?:19|20)\d\d)\b", re.I)),
     ("ago", re.compile(rf"\b(?P<n>{_NUMWORD})\s+(?P<unit>day|days|week|weeks|month|months)\s+ago\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last night|overnight|the day before)\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|on the same day)\b", re.I)),
@@ -103,6 +104,8 @@ def _resolve(kind: str, m: re.Match, anchor: date | None) -> tuple[date | None, 
     if kind == "month_year":
         d = _safe_date(int(g["y"]), MONTHS[g["month"].lower().rstrip(".")], 15)
         return (d, TIME_PRECISION_MONTH) if d else None
+    if kind == "year":  # only the year is known: mid-year, precision unknown
+        return date(int(g["y"]), 7, 1), TIME_PRECISION_UNKNOWN
     if anchor is None:
         return (None, TIME_PRECISION_UNKNOWN)
     if kind == "ago":

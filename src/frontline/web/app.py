@@ -288,6 +288,8 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
         def build():
             counts = {t: int(backend.query(f"SELECT count(*) AS n FROM {t}")["n"].iloc[0])
                       for t in ("documents", "events", "claims")}
+            counts["located"] = int(backend.query("SELECT count(*) AS n FROM events WHERE latitude IS NOT NULL "
+                                                  "AND longitude IS NOT NULL")["n"].iloc[0])
             actors = backend.query(
                 "SELECT coalesce(actor1, ?) AS actor, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, actor",
                 [UNKNOWN_ACTOR])

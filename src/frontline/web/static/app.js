@@ -209,7 +209,9 @@
     }
     const dt = performance.now() - t0;
     FL.lastStepMs = dt;
-    $("shown").textContent = `${count.toLocaleString()} of ${pts.n.toLocaleString()} located events shown`;
+    const unplaced = meta && meta.counts.events - meta.counts.located;
+    $("shown").textContent = `${count.toLocaleString()} of ${pts.n.toLocaleString()} located events shown` +
+      (unplaced ? ` (${unplaced.toLocaleString()} in the store have no coordinates)` : "");
     $("slider-date").textContent = dayStr(+$("slider").value);
     overlay.dataset.markers = String(FL.markers.length);
     overlay.dataset.shown = String(count);

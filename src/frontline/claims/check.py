@@ -370,7 +370,8 @@ def _claim_actors(claim: Claim) -> list[str]:
 def check_extent(claim: Claim, control: pd.DataFrame, documents) -> None:
     if claim.unit not in ("kilometer", "mile", "nautical_mile"):
         claim.verdict = NOT_CHECKABLE
-        claim.evidence = "an area held; frontline's control estimates measure coastline length (km), not area"
+        what = "a share of territory" if claim.unit == "percent" else "an area held"
+        claim.evidence = f"{what}; frontline's control estimates measure coastline length (km), not area"
         return
     when = _claim_date(claim, documents)
     if control.empty:

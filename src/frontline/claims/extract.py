@@ -197,7 +197,7 @@ def attribution(sentence: str) -> str | None:
 
 _PROXIMITY = re.compile(
     r"\b(?:a stone['’]s throw|(?:just|only|right) across the (?:[\w-]+ )?(?:sea|water|strait|straits|channel|"
-    r"mediterranean|river|border|bay|gulf)|a short hop|a short boat (?:ride|trip)|within striking distance|(?:on|at) "
+    r"mediterranean|river|border|bay|gulf|mountains|hills|lake|valley|desert)|a short hop|a short boat (?:ride|trip)|within striking distance|(?:on|at) "
     r"(?:the|our|its|their|europe['’]s|[a-z]+['’]s) (?:door ?step|doorstep|back ?door)|right next door|"
     r"next door|spitting distance|a hop,? skip(?:,? and a jump)?|a (?:few|couple of) hours by boat|"
     r"(?:only|just) a short (?:distance|sail|flight|drive) (?:from|away)|close enough to touch|"
@@ -649,6 +649,21 @@ def extract_claims(doc: Document) -> list[Claim]:
                         sc.subjects = subjects + sc._actors
                     ctx.claims.append(sc)
                     made += 1
+            elif q.dimension == "share":
+                # "40 percent of the country's territory": a share of area held
+                if not re.match(r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?"
+                                r"(?:territory|land|country|area|coast|coastline|soil)\b", sentence[q.end:],
+                                re.IGNORECASE):
+                    continue
+                kind = {"question": "question", "future": "prediction"}.get(mod, "extent")
+                claim = _new_claim(ctx, idx, kind, subjects=[_place_label(p) for p in sent_places] + sorted(
+                    {a.name for a in sent_actors}), **common)
+                claim._measure = "extent"
+                claim._qspan = (s_a + q.start, s_a + q.end)
+                claim._published = doc.published
+                claim._actors = sorted({a.name for a in sent_actors})
+                ctx.claims.append(claim)
+                made += 1
             elif q.dimension == "speed":
                 claim = _new_claim(ctx, idx, "speed" if mod != "question" else "question",
                                    subjects=[_place_label(p) for p in sent_places] + actor_names, **common)

@@ -99,6 +99,7 @@ _UNITS: list[tuple[str, str, str]] = [
     (r"miles?|mi\b", "mile", "length"),
     (r"km/h|kilomet(?:er|re)s?\s+(?:per|an|a)\s+hour|kph", "kilometer_per_hour", "speed"),
     (r"mph|miles\s+(?:per|an|a)\s+hour", "mile_per_hour", "speed"),
+    (r"percent|per cent|%", "percent", "share"),
     (r"years?", "year", "duration"),
     (r"months?", "month", "duration"),
     (r"weeks?", "week", "duration"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from dataclasses import replace
 
 from frontline.geo.normalize import fold
@@ -198,6 +199,12 @@ def _city_or_region(t: Toponym, text: str) -> Toponym:
     return replace(t, place=city) if city else t
 
 
+def _recent(iso: str, published: str | None, days: int = 14) -> bool:
+    if not published:
+        return False
+    return abs((date.fromisoformat(published[:10]) - date.fromisoformat(iso[:10])).days) <= days
+
+
 _NOUN_EFFECTS = {"presence", "none"}  # "checkpoint", "flags": triggers a date phrase rarely dates
 
 
@@ -217,7 +224,10 @@ def _date_for(trigger: Trigger, triggers: list[Trigger], dates, s_start: int, do
             sentence_level.append(d)
         elif before[-1] is trigger:
             own.append(d)
-    chosen = own[0] if own else sentence_level[0] if sentence_level else None
+    # another event's recent date ("killed yesterday in clashes in X") still dates this one;
+    # a distant one ("the town the militants seized in February 2015") is background
+    recent = [d for d in dates if _recent(d.date, doc.published)]
+    chosen = own[0] if own else sentence_level[0] if sentence_level else recent[0] if recent else None
     if chosen is None:
         return event_date("", s_start, doc.published, doc.date_precision)
     return ResolvedDate(date=chosen.date, time_precision=chosen.time_precision, start=chosen.start + s_start,

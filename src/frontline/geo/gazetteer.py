@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -341,7 +341,8 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
     # ---------------- continents, macro-regions, seas ----------------
     kind_of = {"CONT": K_CONT, "RGN": K_RGN, "SEA": K_SEA}
     for n, r in enumerate(regions.get("regions") or []):
-        i = b.add(-(2_000_000 + n), r["name"], r["lat"], r["lon"], r.get("country") or "", "", kind_of[r["code"]], r["code"], r.get("pop") or 0)
+        pop = r.get("pop") or (5_000_000 if r["code"] == "SEA" else 0)  # seas: nominal size for the prior
+        i = b.add(-(2_000_000 + n), r["name"], r["lat"], r["lon"], r.get("country") or "", "", kind_of[r["code"]], r["code"], pop)
         b.name_it(i, r["name"], M_ALIAS)
         for a in r.get("aliases") or []:
             b.name_it(i, a, M_ALIAS)

@@ -34,7 +34,8 @@ _CONNECT = {"of", "the", "de", "del", "la", "le", "al", "el", "upon", "on", "du"
 _DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "upper", "lower",
                "northeastern", "northwestern", "southeastern", "southwestern"}
 _LOC_PREP = {"in", "at", "from", "near", "to", "across", "outside", "into", "throughout", "towards", "toward", "around",
-             "via", "between", "through", "within", "inside", "of", "on", "over", "visit", "visited", "visiting", "leave", "left"}
+             "via", "between", "through", "within", "inside", "of", "on", "over", "visit", "visited", "visiting", "leave", "left",
+             "cross", "crossed", "crossing", "along", "off", "entered", "reached", "fled", "returned", "moved", "based"}
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "gov", "governor", "sen", "senator", "rep", "representative", "judge",
            "justice", "coach", "pope", "king", "queen", "prince", "princess", "lord", "lady", "sir", "saint", "st", "general",
            "gen", "col", "colonel", "captain", "capt", "lt", "sgt", "prof", "professor", "minister", "chancellor", "mayor",

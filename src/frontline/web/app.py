@@ -64,6 +64,17 @@ class FolderRequest(BaseModel):
     path: str
 
 
+class ErrorBody(BaseModel):
+    """Every error answer: a message for people and the HTTP status."""
+
+    error: str
+    status: int
+
+
+_ERRORS = {400: {"model": ErrorBody, "description": "a bad parameter value, with a message"},
+           404: {"model": ErrorBody, "description": "no such event, document or job"}}
+
+
 def _clean(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -199,6 +210,7 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
         backend.close()
 
     app = FastAPI(title="frontline API", lifespan=lifespan, version="1", docs_url=None, redoc_url=None,
+                  responses=_ERRORS,
                   openapi_url="/api/openapi.json",
                   description="Events, control estimates and claims from a frontline store. Filters are the "
                               "same on every events endpoint; a bad value gets HTTP 400 with a message.")

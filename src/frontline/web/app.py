@@ -73,6 +73,11 @@ class ErrorBody(BaseModel):
 
 _ERRORS = {400: {"model": ErrorBody, "description": "a bad parameter value, with a message"},
            404: {"model": ErrorBody, "description": "no such event, document or job"}}
+_INGEST_ERRORS = {403: {"model": ErrorBody, "description": "read-only server, or a folder outside the data directory"}}
+_UPLOAD_ERRORS = {**_INGEST_ERRORS,
+                  411: {"model": ErrorBody, "description": "no Content-Length"},
+                  413: {"model": ErrorBody, "description": "upload too large"},
+                  415: {"model": ErrorBody, "description": "not a .txt, .md, .html or .jsonl file"}}
 
 
 def _clean(value: Any) -> Any:
@@ -553,18 +558,19 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
             raise ApiError(403, "this server is read-only; start it with --allow-ingest to add reports")
         return ingest
 
-    @app.post("/api/ingest/upload", summary="Upload report files (.txt .md .html .jsonl) and ingest them")
+    @app.post("/api/ingest/upload", summary="Upload report files (.txt .md .html .jsonl) and ingest them",
+              responses=_UPLOAD_ERRORS)
     async def ingest_upload(request: Request, files: Annotated[list[UploadFile], File(description="reports")]):
         manager = _need_ingest()
         job = await manager.save_uploads(files)
         return manager.status(job)
 
-    @app.post("/api/ingest/folder", summary="Ingest a folder inside the data directory")
+    @app.post("/api/ingest/folder", summary="Ingest a folder inside the data directory", responses=_INGEST_ERRORS)
     def ingest_folder(req: FolderRequest):
         manager = _need_ingest()
         return manager.status(manager.start_folder(req.path))
 
-    @app.get("/api/ingest/{job_id}", summary="Progress of an ingest job")
+    @app.get("/api/ingest/{job_id}", summary="Progress of an ingest job", responses=_INGEST_ERRORS)
     def ingest_status(job_id: str):
         manager = _need_ingest()
         job = manager.jobs.get(job_id)

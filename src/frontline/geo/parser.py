@@ -177,7 +177,9 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, max_tok: int = 
                 if key in index:
                     best = (j, ej)
             j += 1
-        if fuzzy and not lower_dir and t0[0].isupper() and not t0.isupper() and (best is None or best[0] == i):
+        t0l = t0.lower()
+        if (fuzzy and not lower_dir and t0[0].isupper() and not t0.isupper() and (best is None or best[0] == i)
+                and t0l not in _COMMON and t0l not in _CONNECT and t0l not in _TITLES):
             # transliteration variants: two-word names ("Ben Jawad", "Abu Grein") first, then single words
             done = False
             nxt_ok = i + 1 < n and text[e0:toks[i + 1][0]] == " " and _is_cap(toks[i + 1][2]) and toks[i + 1][2][0].isupper()

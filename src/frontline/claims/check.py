@@ -519,9 +519,13 @@ def check_speed(claim: Claim, events: pd.DataFrame, documents) -> None:
     if at.empty:
         claim.evidence = speed + f"; no event at {dest.name} before {made} in the store"
         return
-    first = at.sort_values("_date").iloc[0]
+    at = at.sort_values("_date")
     start = made - timedelta(days=round(days))
-    ok = first["_date"] >= start - timedelta(days=31)
+    early = at[at["_date"] < start - timedelta(days=31)]
+    # one early event may be a mis-dated background mention: two are needed to contradict
+    first = at.iloc[0] if len(early) >= 2 else (at[at["_date"] >= start - timedelta(days=31)].iloc[0]
+                                                if len(at[at["_date"] >= start - timedelta(days=31)]) else at.iloc[0])
+    ok = len(early) < 2
     claim.verdict = SUPPORTED if ok else CONTRADICTED
     claim.evidence = (speed + f"; first event at {dest.name} in the store: {first['_date']} ({first['event_id']}); "
                       f"stated period starts {start}")
@@ -571,6 +575,11 @@ def check_count(claim: Claim, events: pd.DataFrame, documents) -> None:
     if noun in _KILLED:
         data = "fatality counts from event data (ACLED/UCDP) covering the place and period"
     claim.evidence = src + pred + f"no data in the store speaks to it; would need {data}"
+
+
+def _is_area(p: Place) -> bool:
+    code = p.feature_code or ""
+    return (code in ("PCLI", "PCLD", "PCLS", "RGN", "CONT") or code.startswith("ADM")) and not _small_country(p)
 
 
 def check_prediction(claim: Claim, control: pd.DataFrame, events: pd.DataFrame, documents) -> None:
@@ -629,14 +638,39 @@ def check_prediction(claim: Claim, control: pd.DataFrame, events: pd.DataFrame, 
         return
     window = events[(events["_date"] > made) & (events["_date"] <= end)]
     window = _by_actor(window, actors)
+    before = _by_actor(events[(events["_date"] <= made) & (events["_date"] > made - timedelta(days=365))], actors)
     hits = []
+    already = []
+    vague = [p for p in places if _is_area(p)] if not actors else []
+    places = [p for p in places if p not in vague]
+    if not places:
+        claim.verdict = NOT_CHECKABLE
+        claim.evidence = ("a prediction about countries or regions with no actor named; events cannot tell whether "
+                          "it came true")
+        return
     for p in places:
-        if p.feature_code == "PCLI" and p.country:
-            sel = window[window["country"] == p.country]
+        wide = _is_area(p)
+        if wide:
+            # a country or region: the prediction comes true only as a new presence of the actor there
+            if p.feature_code == "RGN":
+                region = (lambda f, p=p: _events_near(f[f["country"] == p.country] if p.country else f, p, km=400.0))
+            else:
+                region = (lambda f, p=p: f[f["country"] == p.country])
+            if len(region(before)):
+                already.append(p)
+                continue
+            sel = region(window)
         else:
-            sel = _events_near(window, p, km=100.0 if p.feature_code != "RGN" else 400.0)
+            sel = _events_near(window, p, km=100.0)
         if len(sel):
             hits.append((p, sel))
+    if already and not hits and len(already) == len(places):
+        claim.verdict = NOT_CHECKABLE
+        claim.evidence = (f"{'the actor was' if actors else 'events were'} already recorded in "
+                          f"{', '.join(p.name for p in already)} in the year before {made}; events cannot tell "
+                          "whether this prediction came true")
+        return
+    places = [p for p in places if p not in already]
     negated = bool(getattr(claim, "_negated", False))
     if hits:
         p, sel = hits[0]

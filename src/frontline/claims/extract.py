@@ -731,7 +731,9 @@ def extract_claims(doc: Document) -> list[Claim]:
                                horizon=_horizon(sentence) if kind == "prediction" else None,
                                asserted_by=_asserted_by(ctx, s_a, s_b), _key=kind)
             claim._measure = None
-            claim._places = sent_places
+            # places the prediction is about, not where its actors come from ("Militants from Sirte will ...")
+            claim._places = _dedupe_places([m for m in _places_in(ctx, s_a, s_b)
+                                            if not re.search(r"\bfrom\s+(?:the\s+)?$", text[max(s_a, m.start - 10):m.start])])
             fut = _FUTURE.search(sentence) or _HYPO.search(sentence)
             cut = s_a + (fut.start() if fut else len(sentence))
             # the predicted actor is the one named before the modal ("ISIS will ..."), not the one

@@ -308,3 +308,12 @@ def test_remote_tiles_only_when_asked(web_db):
         assert c.get("/api/meta").json()["tiles_url"].startswith("https://tiles.example.org/")
     with pytest.raises(ValueError):
         build(web_db, tiles_url="javascript:alert(1)")
+
+
+def test_host_header_parsing():
+    from frontline.web.server import host_name
+
+    assert host_name("127.0.0.1:8050") == "127.0.0.1"
+    assert host_name("[::1]:8050") == "::1"
+    assert host_name("LOCALHOST") == "localhost"
+    assert host_name("evil.example:80") == "evil.example"

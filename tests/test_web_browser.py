@@ -84,7 +84,7 @@ class Offline:
         self.ctx.route("**/*", route)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.goto(url + "/")
+        self.page.goto(url if "#" in url else url + "/")
         self.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
 
     def js(self, expr: str):
@@ -286,3 +286,14 @@ def test_bench_smoke(browser, tmp_path):
     assert all(x["events_drawn"] == 3000 for x in res["loads"])
     assert res["slider_window_30_days"]["to_next_frame"]["n"] == 4
     assert res["loads"][-1]["first_paint_ms"] < 5000  # generous: CI machines are shared
+
+
+def test_event_link_opens_the_event(browser, server, tmp_path):
+    with Store(server[1], read_only=True) as s:
+        ev = s.events().dropna(subset=["latitude"]).iloc[0]
+    page = Offline(browser, f"{server[0]}/#event={ev.event_id}")
+    try:
+        page.page.locator("mark.quote").wait_for(timeout=10_000)
+        assert page.js("FL.selected") == ev.event_id
+    finally:
+        page.close()

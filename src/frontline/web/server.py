@@ -23,17 +23,42 @@ def _bind(host: str, port: int) -> socket.socket:
 def _allowed_hosts(host: str) -> list[str]:
     if host in ("0.0.0.0", "::"):
         return ["*"]
-    return sorted({host, "127.0.0.1", "localhost", "[::1]", "::1"})
+    return sorted({host, "127.0.0.1", "localhost", "::1"})
+
+
+def host_name(header: str) -> str:
+    """The host part of a Host header: 'a.b:80' -> 'a.b', '[::1]:80' -> '::1'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostCheck:
+    """ASGI middleware: answer 400 unless the Host header names this server (no DNS rebinding)."""
+
+    def __init__(self, app, allowed: list[str]):
+        self.app = app
+        self.allowed = {host_name(h) for h in allowed}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket") and "*" not in self.allowed:
+            headers = dict(scope.get("headers") or [])
+            host = host_name(headers.get(b"host", b"").decode("latin-1"))
+            if host not in self.allowed:
+                from starlette.responses import PlainTextResponse
+
+                await PlainTextResponse("Invalid host header", status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def build(db, *, host: str = "127.0.0.1", **options):
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
-
     from .app import create_app
 
     app = create_app(db, **options)
     # a page on another site cannot reach this server through DNS rebinding: the Host header must be ours
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=_allowed_hosts(host))
+    app.add_middleware(HostCheck, allowed=_allowed_hosts(host))
     return app
 
 

@@ -372,6 +372,7 @@
     const m = $("quote-mark");
     if (m) m.parentElement.scrollTop = Math.max(0, m.offsetTop - m.parentElement.offsetTop - 60);
     FL.selected = id;
+    history.replaceState(null, "", "#event=" + encodeURIComponent(id));   // a link to this event
   }
   async function showLedger(docId) {
     let d;
@@ -586,6 +587,8 @@
       FL.ready = true;
       document.body.dataset.ready = "1";
       bindMap(); bindControls();
+      const linked = /^#event=(.+)$/.exec(location.hash);
+      if (linked) showEvent(decodeURIComponent(linked[1]));
       loadControl().catch((e) => status("control: " + e.message));
     } catch (e) { status("could not load: " + e.message); FL.errors.push(e.message); }
   }

@@ -289,7 +289,7 @@
       add("text", { x: w - m.r - 260, y: ly, fill: c }, `${name}: km of coastline held`); ly += 12;
     }
     const mark = add("line", { id: "coast-mark", y1: m.t, y2: h - m.b, stroke: "#000", "stroke-dasharray": "3,2" });
-    const lab = add("text", { id: "coast-mark-label", y: m.t + 20 }, "");
+    const lab = add("text", { id: "coast-mark-label", y: h - m.b - 5 }, "");
     FL.coastX = X; FL.coastLabel = lab; FL.coastMark = mark;
     markCoast();
   }
@@ -444,7 +444,9 @@
       } else tip.textContent = `${m.n} events – click to list`;
       tip.style.left = (px + 12) + "px"; tip.style.top = (py + 12) + "px"; tip.hidden = false;
     });
+    box.addEventListener("mouseleave", () => { $("tooltip").hidden = true; });
     box.addEventListener("click", (ev) => {
+      $("tooltip").hidden = true;
       if (moved) { moved = false; viewChanged(); return; }
       const r = box.getBoundingClientRect(), m = hit(ev.clientX - r.left, ev.clientY - r.top);
       if (!m) return;

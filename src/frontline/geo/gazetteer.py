@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 11
+CACHE_VERSION = 12
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -225,9 +225,15 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
     countries = json.loads((gdir / "countries.json").read_text(encoding="utf-8"))
     capitals = {(v["iso"], v["capital"]) for v in countries.values() if v.get("capital")}
 
+    cap_gid = {}
+    for gid, c in city_recs.items():
+        k = (c["cc"], c["name"])
+        if k in capitals and (k not in cap_gid or c["pop"] > city_recs[cap_gid[k]]["pop"]):
+            cap_gid[k] = gid
+    cap_gids = set(cap_gid.values())
     for gid, c in city_recs.items():
         fcode = c["fcode"]
-        if fcode == "PPL" and (c["cc"], c["name"]) in capitals:
+        if fcode == "PPL" and gid in cap_gids:
             fcode = "PPLC"
         i = b.add(gid, c["name"], c["lat"], c["lon"], c["cc"], a1_name.get((c["cc"], c["a1"]), ""), K_CITY, fcode, c["pop"])
         b.name_it(i, c["name"], M_PRIMARY)

@@ -81,6 +81,7 @@ class Span:
     feats: dict = field(default_factory=dict)
     p_det: float = 0.0
     fuzzy: bool = False
+    container: tuple = ()  # (cc, admin1) / (cc, "") of the place named right after ", "
 
 
 # ---------------------------------------------------------------- model
@@ -253,8 +254,19 @@ def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, su
         if gap in (", ",) and _is_cap(nxt[2]):
             k = norm(nxt[2])
             t = gaz.index.get(k)
-            if t and any(gaz.kind[t[j]] in (K_ADM1, K_COUNTRY) for j in range(0, min(len(t), 20), 2)):
-                f["comma_place"] = 1.0
+            if t is None and i1 + 1 < len(toks) and text[nxt[1]:toks[i1 + 1][0]] == " ":
+                t = gaz.index.get(norm(text[nxt[0]:toks[i1 + 1][1]]))  # "New York", "South Carolina"
+            if t:
+                cont = []
+                for j in range(0, min(len(t), 20), 2):
+                    ci = t[j]
+                    if gaz.kind[ci] == K_ADM1:
+                        cont.append((gaz.cc[ci], gaz.names[ci]))
+                    elif gaz.kind[ci] == K_COUNTRY:
+                        cont.append((gaz.cc[ci], ""))
+                if cont:
+                    f["comma_place"] = 1.0
+                    sp.container = tuple(cont)
     right = [t[2].lower() for t in toks[i1:i1 + 6]]
     if any(w in _PLACE_NOUNS for w in right):
         f["placenoun_right"] = 1.0
@@ -480,7 +492,7 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
             out.append([])
             continue
         key = norm(sp.text)
-        dk = (key, sp.text, tuple(c[0] for c in sp.cands[:3]))
+        dk = (key, sp.text, tuple(c[0] for c in sp.cands[:3]), sp.container)
         if dk in done:
             out.append(done[dk])
             continue
@@ -498,8 +510,11 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
             near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
         maxpop = max(math.log10(1 + int(gaz.pop[c[0]])) for c in cands) if cands else 0.0
         twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and gaz.fcode[c[0]] in ("PPLC", "PPLA")}
+        cont = sp.container
         for r, (ci, m, sim) in enumerate(cands):
             f = _res_features(gaz, ci, m, sim, r, ctx, near[r])
+            if cont and ((gaz.cc[ci], gaz.adm1[ci]) in cont or (gaz.cc[ci], "") in cont):
+                f["container"] = 1.0
             f["pop_gap"] = (math.log10(1 + int(gaz.pop[ci])) - maxpop) / 3.0
             if gaz.kind[ci] == K_ADM1 and twin_city:
                 f["adm1_city_twin"] = 1.0

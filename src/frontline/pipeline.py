@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from frontline.claims import check_claims, extract_claims
+from frontline.claims import check_claims, extract_claims, write_ledger
 from frontline.events import code_document
 from frontline.geo import load_gazetteer
 from frontline.ingest import ingest_paths
 from frontline.nlp import actor_dictionary
-from frontline.records import Document, IngestError
+from frontline.records import Claim, Document, IngestError
 from frontline.store import DEFAULT_DB, Store
 from frontline.viz import (events_geodataframe, write_claims_csv, write_events_csv, write_events_geojson,
                            write_map_html, write_map_png, write_report)
@@ -36,6 +36,8 @@ class Result:
     seconds: float = 0.0
     outputs: dict[str, Path] = field(default_factory=dict)
     db: str = DEFAULT_DB
+    claim_records: list[Claim] = field(default_factory=list, repr=False)
+    document_records: list[Document] = field(default_factory=list, repr=False)
 
     def summary(self) -> dict:
         return {
@@ -47,10 +49,10 @@ class Result:
 
 
 def process_documents(docs: list[Document], store: Store, actors_file: str | None = None,
-                      progress: Callable[[Document], None] | None = None) -> pd.DataFrame:
-    """Geoparse, code events and extract claims for ``docs``, replacing what the store held for them.
-
-    Returns the place names that could not be resolved (doc_id, mention, start, end).
+                      progress: Callable[[Document], None] | None = None) -> tuple[pd.DataFrame, list[Claim]]:
+    """Geoparse, code events and extract and check claims for ``docs``, replacing what the store held
+    for them. Returns the place names that could not be resolved (doc_id, mention, start, end) and
+    the checked claims.
     """
     gazetteer = load_gazetteer()
     actors = actor_dictionary(actors_file)
@@ -69,7 +71,7 @@ def process_documents(docs: list[Document], store: Store, actors_file: str | Non
     store.replace_events_for(ids, all_events)
     checked = check_claims(all_claims, {d.doc_id: d for d in docs}, store)
     store.add_claims(checked, replace_for=ids)
-    return pd.DataFrame(unresolved, columns=["doc_id", "mention", "start", "end"])
+    return pd.DataFrame(unresolved, columns=["doc_id", "mention", "start", "end"]), checked
 
 
 def run(paths: Iterable[str | Path], meta: str | Path | None = None, db: str | Path = DEFAULT_DB,
@@ -77,7 +79,8 @@ def run(paths: Iterable[str | Path], meta: str | Path | None = None, db: str | P
         on_error: Callable[[IngestError], None] | None = None,
         progress: Callable[[Document], None] | None = None) -> Result:
     """Ingest ``paths`` into the store at ``db``, extract events and claims, and (with ``out``) write
-    events.csv, events.geojson, claims.csv, map.html, map.png and report.md there.
+    events.csv, events.geojson, claims.csv, map.html, map.png, report.md and the claims ledger
+    (claims/: per-article csv, json and highlighted html) there.
 
     Re-running on the same input adds no document twice and replaces (never duplicates) their events.
     """
@@ -88,7 +91,7 @@ def run(paths: Iterable[str | Path], meta: str | Path | None = None, db: str | P
             on_error(err)
     with Store(db) as store:
         new = store.add_documents(ingested.documents)
-        unresolved = process_documents(ingested.documents, store, actors_file, progress)
+        unresolved, checked = process_documents(ingested.documents, store, actors_file, progress)
         ids = [d.doc_id for d in ingested.documents]
         events = store.events()
         events = events[events["doc_id"].isin(ids)].reset_index(drop=True)
@@ -98,7 +101,8 @@ def run(paths: Iterable[str | Path], meta: str | Path | None = None, db: str | P
         documents = documents[documents["doc_id"].isin(ids)].reset_index(drop=True)
     result = Result(events=events_geodataframe(events), claims=claims, documents=documents,
                     errors=ingested.errors, unresolved=unresolved, new_documents=new,
-                    seconds=time.perf_counter() - started, db=str(db))
+                    seconds=time.perf_counter() - started, db=str(db), claim_records=checked,
+                    document_records=ingested.documents)
     if out is not None:
         result.outputs = write_outputs(result, Path(out), tiles_url=tiles_url)
     return result
@@ -107,7 +111,9 @@ def run(paths: Iterable[str | Path], meta: str | Path | None = None, db: str | P
 def write_outputs(result: Result, out: Path, tiles_url: str | None = None) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     events = pd.DataFrame(result.events.drop(columns="geometry", errors="ignore"))
+    ledger = write_ledger(result.claim_records, result.document_records, out / "claims")
     return {
+        "claims/index.html": next((p for p in ledger if p.name == "index.html"), out / "claims"),
         "events.csv": write_events_csv(events, out / "events.csv"),
         "events.geojson": write_events_geojson(events, out / "events.geojson"),
         "claims.csv": write_claims_csv(result.claims, out / "claims.csv"),

@@ -153,7 +153,7 @@ class Backend:
         value = build()
         with self._lock:
             self._cache[key] = value
-            while len(self._cache) > 48:
+            while len(self._cache) > 24:
                 self._cache.popitem(last=False)
         return value
 
@@ -371,9 +371,9 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
             frame = backend.query(
                 "SELECT event_id, longitude, latitude, "
                 "datediff('day', DATE '1970-01-01', TRY_CAST(event_date AS DATE)) AS day, "
-                f"coalesce(actor1, '{UNKNOWN_ACTOR}') AS actor, coalesce(event_type, '') AS event_type, "
+                "coalesce(actor1, ?) AS actor, coalesce(event_type, '') AS event_type, "
                 "coalesce(certainty, '') AS certainty, coalesce(fatalities, 0) AS fatalities "
-                f"FROM events{where} ORDER BY event_date NULLS LAST, event_id", params)
+                f"FROM events{where} ORDER BY event_date NULLS LAST, event_id", [UNKNOWN_ACTOR] + params)
             out: dict[str, Any] = {"n": len(frame), "id": frame["event_id"].tolist(),
                                    "lon": np.round(frame["longitude"].to_numpy(float), 4).tolist(),
                                    "lat": np.round(frame["latitude"].to_numpy(float), 4).tolist(),

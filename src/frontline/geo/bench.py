@@ -294,6 +294,7 @@ def run_bench(files: list[str], *, peers: bool = True, limit: int | None = None,
         for fk, w in (d.get("folds") or {}).items():
             m = _Model.__new__(_Model)
             m.det, m.res, m.threshold, m.meta = w["detection"], w["resolution"], float(w.get("threshold", full.threshold)), {}
+            m.res2, m.calib = w.get("resolution2"), w.get("calibration", full.calib)
             folds[int(fk)] = m
     systems = ["frontline"] + (["geotext", "flashgeotext"] if peers else [])
     out: dict = {"oof": bool(folds), "folds": k_folds, "corpora": {}, "macro": {}}

@@ -90,6 +90,7 @@ class _Model:
         d = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         self.det = d.get("detection", _DEFAULT_DET)
         self.res = d.get("resolution", _DEFAULT_RES)
+        self.res2 = d.get("resolution2")
         self.threshold = float(d.get("threshold", 0.5))
         self.calib = d.get("calibration", {"bias": -1.0, "logit_top": 1.0, "margin": 2.0, "single": 1.0})
         self.meta = d.get("meta", {})
@@ -478,12 +479,51 @@ def _rank(gaz: Gazetteer, sp: Span) -> list:
 
 
 def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _Model, *, use_weights: bool = True,
-                  keep: int = 10, only: float | None = None):
+                  keep: int = 10, only: float | None = None, second: bool = True):
     """Rank each span's candidates; returns per span a list of (place index, prob, features) best first.
-    With ``only``, spans whose p_det is below it are not ranked (empty list)."""
+    With ``only``, spans whose p_det is below it are not ranked (empty list).
+
+    Pass 1 scores candidates with a context built from every span's prior-best candidate; when the
+    model has second-pass weights (``res2``), pass 2 rebuilds the context from the pass-1 winners
+    (countries, regions and points of the other places as resolved) and scores again."""
     for sp in spans:
         sp.cands = _rank(gaz, sp)
     full = _build_context(gaz, spans, hint, use_weights)
+    if not (second and model.res2):
+        return _score_spans(gaz, spans, full, model.res, model, keep, only)
+    lo = 0.2 if only is None else min(only, 0.2)
+    first = _score_spans(gaz, spans, full, model.res, model, keep, lo)
+    ctx2 = _context_from_winners(gaz, spans, first, hint, use_weights)
+    return _score_spans(gaz, spans, ctx2, model.res2, model, keep, only)
+
+
+def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint, weights) -> dict:
+    cc_w: dict = defaultdict(Counter)
+    cc_m: dict = defaultdict(set)
+    adm1_m: dict = defaultdict(set)
+    pts: dict = defaultdict(list)
+    for sp, r in zip(spans, ranked):
+        if not r:
+            continue
+        key = norm(sp.text)
+        top, p, _f = r[0]
+        w = (sp.p_det if weights else 1.0) * p
+        if w < 0.1:
+            continue
+        k = int(gaz.kind[top])
+        if gaz.cc[top]:
+            cc_w[key][gaz.cc[top]] += w
+        if k == K_COUNTRY:
+            cc_m[key].add(gaz.cc[top])
+        elif k == K_ADM1:
+            adm1_m[key].add((gaz.cc[top], gaz.names[top]))
+            cc_m[key].add(gaz.cc[top])
+        if k in (K_CITY, K_ADM1, K_ADM2):
+            pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
+    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint}
+
+
+def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, model: _Model, keep: int, only):
     cache: dict = {}
     done: dict = {}
     out = []
@@ -520,7 +560,7 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
                 f["adm1_city_twin"] = 1.0
             if len(cands) == 1:
                 f["single"] = 1.0
-            scored.append((ci, model.score(model.res, f), f))
+            scored.append((ci, model.score(weights, f), f))
         scored.sort(key=lambda x: -x[1])
         done[dk] = scored[:keep]
         out.append(scored[:keep])

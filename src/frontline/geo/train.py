@@ -66,10 +66,19 @@ def fit_lr(X: list[dict], y: np.ndarray, w: np.ndarray, l2: float = 1.0) -> dict
     return out
 
 
-def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None = None):
-    """Detection examples (feats, label, corpus, fold, doc#) and resolution groups."""
+def _bare(det=None, res=None, res2=None, thr=0.5) -> _Model:
+    m = _Model.__new__(_Model)
+    m.det, m.res, m.res2, m.threshold, m.meta = det or {}, res or {}, res2, thr, {}
+    m.calib = {}
+    return m
+
+
+def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None = None, res_models: dict | None = None):
+    """Detection examples (feats, label, corpus, fold, doc#) and resolution groups.
+    ``res_models``: per fold, a model whose ``res`` scores pass 1, so that the groups hold the
+    second-pass features (context from the pass-1 winners)."""
     gaz = load_gazetteer()
-    default = _Model()
+    default = _bare(det=_Model().det, res=_Model().res)
     det, res = [], []
     for corpus in CORPORA:
         path = data_dir / f"{corpus}.dev.jsonl.gz"
@@ -106,7 +115,12 @@ def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None =
                 continue
             gs = {id(sp) for _, sp in gspans}
             ctx_spans = [sp for sp in spans if sp.p_det >= 0.5 and id(sp) not in gs] + [sp for _, sp in gspans]
-            ranked = resolve_spans(gaz, ctx_spans, None, default)
+            if res_models:
+                rm = res_models[fold]
+                ranked = resolve_spans(gaz, ctx_spans, None, _bare(det=rm.det, res=rm.res, res2=rm.res))
+                # pass 2 is scored with rm.res too; only the features matter here
+            else:
+                ranked = resolve_spans(gaz, ctx_spans, None, default, second=False)
             off = len(ctx_spans) - len(gspans)
             for (t, sp), r in zip(gspans, ranked[off:]):
                 grp = []
@@ -191,19 +205,27 @@ def main(argv=None) -> None:
     # round 2: resolution, context built with the out-of-fold detection models
     det_models = {}
     for fk, w in folds.items():
-        m = _Model.__new__(_Model)
-        m.det, m.res, m.threshold, m.meta = w["detection"], _Model().res, thr, {}
-        det_models[fk] = m
+        det_models[fk] = _bare(det=w["detection"], res=_Model().res, thr=thr)
     _, res = collect(a.data, k, det_models, a.limit)
     print(f"resolution groups: {len(res)} ({time.time() - t0:.0f} s)")
     for fk in range(k):
         folds[fk]["resolution"] = train_res(res, [r[2] != fk for r in res])
         folds[fk]["threshold"] = float(thr)
     full_res = train_res(res, [True] * len(res))
+    # round 3: second-pass resolution, context from the (out-of-fold) pass-1 winners
+    res_models = {fk: _bare(det=folds[fk]["detection"], res=folds[fk]["resolution"], thr=thr) for fk in folds}
+    _, res2 = collect(a.data, k, det_models, a.limit, res_models=res_models)
+    print(f"second-pass groups: {len(res2)} ({time.time() - t0:.0f} s)")
+    for fk in range(k):
+        folds[fk]["resolution2"] = train_res(res2, [r[2] != fk for r in res2])
+    full_res2 = train_res(res2, [True] * len(res2))
+    res = res2
+    for fk in range(k):
+        folds[fk]["resolution_pass1"] = folds[fk]["resolution"]
     # OOF resolution accuracy per corpus (on the candidate lists)
     acc = defaultdict(list)
     for grp, corpus, fold in res:
-        w = folds[fold]["resolution"]
+        w = folds[fold]["resolution2"]
         best = max(grp, key=lambda g: _Model.score(w, g[0]))
         acc[corpus].append(best[1])
     for c, v in acc.items():
@@ -211,7 +233,7 @@ def main(argv=None) -> None:
     # calibrator: P(top candidate within 161 km) from the OOF ranked lists
     CX, Cy, Cc = [], [], []
     for grp, corpus, fold in res:
-        w = folds[fold]["resolution"]
+        w = folds[fold]["resolution2"]
         r = sorted(((None, _Model.score(w, f), f, lab) for f, lab, _ in grp), key=lambda x: -x[1])
         CX.append(calib_features(r))
         Cy.append(r[0][3])
@@ -221,7 +243,10 @@ def main(argv=None) -> None:
     for lo in (0.0, 0.5, 0.8, 0.9):
         sel = pc >= lo
         print(f"  calibration: predicted >= {lo:.1f}: mean predicted {pc[sel].mean():.3f}, observed {np.mean(np.array(Cy)[sel]):.3f}")
-    out = {"detection": full_det, "resolution": full_res, "threshold": float(thr), "calibration": calib,
+    for fk in range(k):
+        folds[fk]["resolution"] = folds[fk].pop("resolution_pass1")
+        folds[fk]["calibration"] = calib
+    out = {"detection": full_det, "resolution": full_res, "resolution2": full_res2, "threshold": float(thr), "calibration": calib,
            "folds": {str(f): v for f, v in folds.items()},
            "meta": {"folds": k, "fold_rule": "sha1('fold:'+corpus+':'+doc_id) % folds", "trained_on": "dev splits",
                     "created_by": "python -m frontline.geo.train"}}

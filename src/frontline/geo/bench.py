@@ -139,7 +139,7 @@ class Scorer:
 # ------------------------------------------------------------------ frontline
 def frontline_predict(doc: dict, gaz, model):
     """(predictions, per-gold-span resolutions) for one document with one model."""
-    from .parser import Span, _rank, analyse, resolve_spans
+    from .parser import Span, analyse, fallback_candidates, resolve_spans
 
     text = doc["text"]
     spans, ranked = analyse(text, gaz, model=model)
@@ -158,7 +158,7 @@ def frontline_predict(doc: dict, gaz, model):
             ci = ranked[k][0][0]
             res.append((float(gaz.lat[ci]), float(gaz.lon[ci])))
             continue
-        cands = gaz.candidates(t["mention"])
+        cands = gaz.candidates(t["mention"]) or fallback_candidates(gaz, t["mention"])
         if not cands:
             res.append((None, None))
             continue

@@ -549,7 +549,8 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
             d = d.min(axis=1)
             near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
         maxpop = max(math.log10(1 + int(gaz.pop[c[0]])) for c in cands) if cands else 0.0
-        twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and gaz.fcode[c[0]] in ("PPLC", "PPLA")}
+        twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and (gaz.fcode[c[0]] in ("PPLC", "PPLA") or int(gaz.pop[c[0]]) >= 100_000)}
+        has_adm1 = any(gaz.kind[c[0]] == K_ADM1 for c in cands)
         cont = sp.container
         for r, (ci, m, sim) in enumerate(cands):
             f = _res_features(gaz, ci, m, sim, r, ctx, near[r])
@@ -558,6 +559,8 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
             f["pop_gap"] = (math.log10(1 + int(gaz.pop[ci])) - maxpop) / 3.0
             if gaz.kind[ci] == K_ADM1 and twin_city:
                 f["adm1_city_twin"] = 1.0
+            elif has_adm1 and gaz.kind[ci] == K_CITY and gaz.names[ci] in twin_city:
+                f["city_adm1_twin"] = 1.0
             if len(cands) == 1:
                 f["single"] = 1.0
             scored.append((ci, model.score(weights, f), f))
@@ -565,6 +568,25 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
         done[dk] = scored[:keep]
         out.append(scored[:keep])
     return out
+
+
+def fallback_candidates(gaz: Gazetteer, mention: str) -> list:
+    """Candidates for a name the gazetteer lacks: the longest run of its words that is a place
+    ("University of California" -> California, "Oaxaca State" -> Oaxaca), matched exactly."""
+    toks = [t[2] for t in _tokens(mention)]
+    n = len(toks)
+    for size in range(n - 1, 0, -1):
+        for i in range(0, n - size + 1):
+            words = toks[i:i + size]
+            if not words[0][:1].isupper() or not words[-1][:1].isupper():
+                continue
+            sub = " ".join(words)
+            if sub.lower() in _COMMON or sub.lower() in _CONNECT:
+                continue
+            hits = gaz.exact(sub)
+            if hits:
+                return [(pi, max(m, M_PARTIAL), 0.9) for pi, m in hits][:60]
+    return []
 
 
 def calib_features(r: list) -> dict:

@@ -26,7 +26,8 @@ from scipy.optimize import minimize
 
 from .bench import fold_of, hav_km, load_corpus
 from .gazetteer import load_gazetteer
-from .parser import MODEL_FILE, Span, _doc_context, _Model, add_doc_features, calib_features, find_spans, resolve_spans
+from .parser import (MODEL_FILE, Span, _doc_context, _Model, add_doc_features, calib_features, fallback_candidates,
+                     find_spans, resolve_spans)
 
 CORPORA = ("geowebnews", "lgl", "geovirus", "wiktor")
 
@@ -105,7 +106,7 @@ def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None =
             for t in gold:
                 sp = by_span.get((t["start"], t["end"]))
                 if sp is None:
-                    cands = gaz.candidates(t["mention"])
+                    cands = gaz.candidates(t["mention"]) or fallback_candidates(gaz, t["mention"])
                     if not cands:
                         continue
                     sp = Span(t["start"], t["end"], t["mention"], 0, 0, cands=cands[:60])

@@ -259,7 +259,14 @@ def test_ingest_upload_with_progress_and_limits(tmp_path, web_db):
     db = tmp_path / "ingest.duckdb"
     data = tmp_path / "data"
     app = build(db, allow_ingest=True, data_dir=data, max_upload_mb=0.01)
-    with TestClient(app, base_url="http://127.0.0.1") as c:
+    with TestClient(app, base_url="http://127.0.0.1", headers={"X-Frontline-Request": "1"}) as c:
+        # cross-site request forgery: no header, or a foreign Origin, is refused before anything is stored
+        r = c.post("/api/ingest/upload", files={"files": ("a.txt", REPORT, "text/plain")},
+                   headers={"X-Frontline-Request": ""})
+        assert r.status_code == 403 and "cross-site" in r.json()["error"]
+        r = c.post("/api/ingest/folder", json={"path": "."}, headers={"Origin": "https://attacker.example"})
+        assert r.status_code == 403
+        assert not data.exists() or not list(data.rglob("*.txt"))
         assert c.get("/api/meta").json()["allow_ingest"] is True
         bad = c.post("/api/ingest/upload", files={"files": ("evil.exe", b"MZ", "application/octet-stream")})
         assert bad.status_code == 415 and ".txt" in bad.json()["error"]

@@ -28,8 +28,9 @@ Event filters, the same on every events endpoint (repeat a parameter for several
 A bad value or an unknown parameter gets HTTP 400 with ``{"error": message}``.
 
 Safety: bound to 127.0.0.1 unless ``--host``; the Host header must name the server (no DNS
-rebinding); the store is opened read-only unless ``--allow-ingest``; uploads are limited in number,
-size and type and written under ``<data dir>/uploads/<job>/`` with sanitised names; folders to ingest
+rebinding); ingest POSTs need the header ``X-Frontline-Request: 1`` and no foreign Origin (no
+cross-site uploads); the store is opened read-only unless ``--allow-ingest``; uploads are limited
+in number, size and type and written under ``<data dir>/uploads/<job>/`` with sanitised names; folders to ingest
 must resolve inside the data directory; every query is parameterised; a Content-Security-Policy
 limits the page to its own origin. While the server holds the store, DuckDB lets no other process
 write to it: stop the server (or use ``--allow-ingest`` and the ingest dialog) to add reports.

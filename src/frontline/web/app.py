@@ -45,6 +45,7 @@ STATIC = Path(__file__).parent / "static"
 #   control_coast: actor, date, km [, km_low, km_high, region, resolution]
 #   control_areas: actor, date, geojson (a GeoJSON geometry, Feature or FeatureCollection as text)
 #                  [, probability]  -- "geometry" (GeoJSON text) is accepted in place of "geojson".
+INGEST_HEADER = "X-Frontline-Request"  # required on ingest POSTs (cross-site request forgery guard)
 COAST_TABLE = "control_coast"
 AREAS_TABLE = "control_areas"
 
@@ -234,9 +235,17 @@ def create_app(db: str | Path, *, allow_ingest: bool = False, data_dir: str | Pa
     async def security_headers(request: Request, call_next):
         if request.url.path.startswith("/api/ingest/") and request.method == "POST":
             # refuse before the body is read or parsed: read-only servers and oversized uploads
+            origin = request.headers.get("origin")
             if ingest is None:
                 response = JSONResponse({"error": "this server is read-only; start it with --allow-ingest to add "
                                                   "reports", "status": 403}, status_code=403)
+            elif request.headers.get(INGEST_HEADER) != "1" or (
+                    origin is not None and origin.split("://", 1)[-1] != request.headers.get("host")):
+                # another web site cannot make a browser send this header without a CORS preflight, which
+                # this server never grants: no cross-site uploads into a dashboard running with --allow-ingest
+                response = JSONResponse({"error": f"cross-site request refused: ingest requests need the header "
+                                                  f"{INGEST_HEADER}: 1 and no foreign Origin", "status": 403},
+                                        status_code=403)
             elif request.url.path == "/api/ingest/upload":
                 length = request.headers.get("content-length", "")
                 if not length.isdigit():

@@ -547,7 +547,8 @@
       }
     };
     const post = async (url, init) => {
-      const r = await fetch(url, Object.assign({ method: "POST" }, init));
+      const headers = Object.assign({ "X-Frontline-Request": "1" }, init.headers || {});
+      const r = await fetch(url, Object.assign({ method: "POST" }, init, { headers }));
       const b = await r.json().catch(() => ({ error: r.statusText }));
       if (!r.ok) throw new Error(b.error || "HTTP " + r.status);
       return b;

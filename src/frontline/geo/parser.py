@@ -351,7 +351,7 @@ def _person_rule(gaz: Gazetteer, spans: list[Span], toks) -> None:
     for sp in spans:
         f = sp.feats
         if sp.text in strong and "prev_firstname" not in f and not ("loc_prep" in f or "comma_place" in f or "placenoun_left" in f):
-            sp.p_det *= 0.5
+            sp.p_det *= 0.3
 
 
 def _variants_in_hint_countries(gaz: Gazetteer, spans: list[Span], ccs: set) -> None:

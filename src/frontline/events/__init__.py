@@ -52,6 +52,7 @@ _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them
 _COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", re.I)
 _PARTICIPLE = re.compile(r"(?:\w+(?:ed|en|wn|un)|hit|struck|shot|held|won|caught|fought)\b", re.I)
+_EXPULSION = re.compile(r"(?:driven|forced|pushed|kicked|chased|drove) out|expelled|ousted|routed|evicted", re.I)
 _SYMMETRIC = {"contest", "casualties"}
 _PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$", re.I)
 
@@ -115,8 +116,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         by_place: dict[tuple, Event] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
             actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors, in_source)
-            if actor1 is None and earlier and _ANAPHOR.search(sentence):  # "the group", "they": who the report is about
-                actor1 = earlier[-1].name
+            if actor1 is None and earlier and _ANAPHOR.search(sentence) and earlier[-1].name != actor2:
+                actor1 = earlier[-1].name  # "the group", "they": who the report is about
             if actor2 == actor1:
                 actor2 = None
             event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
@@ -327,8 +328,10 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Plac
     after = [a for a in found if a.start >= trigger.end]
     by = next((a for a in after if _PASSIVE_BY.match(sentence[trigger.end:a.start])), None)
     armed_before = [a for a in before if a.kind != "civilians"]
-    passive = (bool(armed_before) and bool(_PASSIVE_AUX.search(sentence[armed_before[-1].end:trigger.start]))
-               and bool(_PARTICIPLE.match(trigger.text)))
+    passive = bool(armed_before) and (
+        (bool(_PASSIVE_AUX.search(sentence[armed_before[-1].end:trigger.start])) and bool(_PARTICIPLE.match(trigger.text)))
+        # "militants driven out of Sirte", "fighters expelled from the port": a reduced passive
+        or (bool(_EXPULSION.match(trigger.text)) and bool(re.match(r"\s+(?:of|from)\b", sentence[trigger.end:]))))
     if passive:
         agent, target = by, armed_before[-1]
     else:

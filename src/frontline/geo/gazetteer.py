@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 12
+CACHE_VERSION = 13
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -284,6 +284,11 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
         r = rg_by_ll.get((round(c["lat"], 3), round(c["lon"], 3)))
         if r is not None and r["admin2"]:
             a2pop[(r["cc"], r["admin1"], r["admin2"])] += int(c["pop"] or 0)
+    b.adm2 = [""] * len(b.gid)
+    for gid, c in city_recs.items():
+        r = rg_by_ll.get((round(c["lat"], 3), round(c["lon"], 3)))
+        if r is not None and r["admin2"] and r["cc"] == c["cc"]:
+            b.adm2[b.by_gid[gid]] = r["admin2"]
     for key, lst in a2pts.items():
         arr = np.array(lst)
         if len(arr) >= 6:
@@ -293,6 +298,7 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
             lat, lon = float(arr[:, 0].mean()), float(arr[:, 1].mean())
         nm = key[2]
         i = b.add(-(4_000_000 + len(b.gid)), nm, lat, lon, key[0], key[1], K_ADM2, "ADM2", a2pop.get(key, 0))
+        b.adm2.append(nm)
         b.name_it(i, nm, M_PRIMARY)
 
     for iso, pts_ in (regions.get("admin1_points") or {}).items():
@@ -444,6 +450,7 @@ class Gazetteer:
         self.index: dict[str, tuple]
         self.skel: dict[str, tuple] | None = None
         self.first_names: dict[str, int] = {}
+        self.adm2: list[str] = []
         self.country_index: dict[str, int] = {}
         self.prior: np.ndarray
 
@@ -457,6 +464,8 @@ class Gazetteer:
         g.lon = np.array(b.lon, dtype=np.float64)
         g.cc = b.cc
         g.adm1 = b.adm1
+        adm2 = getattr(b, "adm2", [])
+        g.adm2 = adm2 + [""] * (len(b.gid) - len(adm2))
         g.kind = np.array(b.kind, dtype=np.int8)
         g.fcode = b.fcode
         g.pop = np.array(b.pop, dtype=np.int64)
@@ -489,7 +498,7 @@ class Gazetteer:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp%d" % os.getpid())
-        state = {k: getattr(self, k) for k in ("gid", "names", "lat", "lon", "cc", "adm1", "kind", "fcode", "pop", "index", "country_index", "prior", "skel", "first_names")}
+        state = {k: getattr(self, k) for k in ("gid", "names", "lat", "lon", "cc", "adm1", "kind", "fcode", "pop", "index", "country_index", "prior", "skel", "first_names", "adm2")}
         with open(tmp, "wb") as fh:
             pickle.dump((CACHE_VERSION, state), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)

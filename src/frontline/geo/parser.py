@@ -436,6 +436,8 @@ def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
     cc_w: dict = defaultdict(Counter)  # key -> Counter(cc)
     cc_m: dict = defaultdict(set)
     adm1_m: dict = defaultdict(set)
+    adm2_m: dict = defaultdict(set)
+    a1pos: dict = defaultdict(list)
     pts: dict = defaultdict(list)
     for sp in spans:
         if not sp.cands:
@@ -446,6 +448,7 @@ def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
             continue
         top, m0, _ = sp.cands[0]
         k = int(gaz.kind[top])
+        _note_regions(gaz, sp, top, k, adm2_m, a1pos)
         # country votes: the prior-best candidate's country, sharing with near-equal rivals
         p0 = gaz.prior[top]
         ccs = {gaz.cc[c] for c, m, s_ in sp.cands[:8] if gaz.cc[c] and gaz.prior[c] >= p0 - 1.0}
@@ -458,7 +461,18 @@ def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
             cc_m[key].add(gaz.cc[top])
         if k in (K_CITY, K_ADM1, K_ADM2) and m0 <= M_ALT:
             pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
-    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint}
+    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos}
+
+
+def _note_regions(gaz: Gazetteer, sp: Span, top: int, k: int, adm2_m: dict, a1pos: dict) -> None:
+    key = norm(sp.text)
+    if k == K_ADM2:
+        adm2_m[key].add((gaz.cc[top], gaz.adm1[top], gaz.names[top]))
+    if k == K_ADM1:
+        a1pos[(gaz.cc[top], gaz.names[top])].append(sp.start)
+    for cc, a1 in sp.container:
+        if a1:
+            a1pos[(cc, a1)].append(sp.start)
 
 
 def _ctx_for(ctx: dict, key: str) -> dict:
@@ -470,8 +484,10 @@ def _ctx_for(ctx: dict, key: str) -> dict:
     ccm = set().union(*[v for k, v in ctx["cc_m"].items() if k != key]) if ctx["cc_m"] else set()
     a1m = set().union(*[v for k, v in ctx["adm1_m"].items() if k != key]) if ctx["adm1_m"] else set()
     pts = [p for k, v in ctx["pts"].items() if k != key for p in v]
+    a2m = set().union(*[v for k, v in ctx["adm2_m"].items() if k != key]) if ctx["adm2_m"] else set()
     return {"cc_share": {c: v / n for c, v in tot.items()} if n else {}, "cc_mentioned": ccm, "adm1_mentioned": a1m,
-            "hint": ctx["hint"], "points": np.array(pts) if pts else None, "n_ctx": n}
+            "hint": ctx["hint"], "points": np.array(pts) if pts else None, "n_ctx": n, "adm2_mentioned": a2m,
+            "a1pos": ctx["a1pos"]}
 
 
 def _rank(gaz: Gazetteer, sp: Span) -> list:
@@ -501,6 +517,8 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
     cc_w: dict = defaultdict(Counter)
     cc_m: dict = defaultdict(set)
     adm1_m: dict = defaultdict(set)
+    adm2_m: dict = defaultdict(set)
+    a1pos: dict = defaultdict(list)
     pts: dict = defaultdict(list)
     for sp, r in zip(spans, ranked):
         if not r:
@@ -511,6 +529,7 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
         if w < 0.1:
             continue
         k = int(gaz.kind[top])
+        _note_regions(gaz, sp, top, k, adm2_m, a1pos)
         if gaz.cc[top]:
             cc_w[key][gaz.cc[top]] += w
         if k == K_COUNTRY:
@@ -520,7 +539,7 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
             cc_m[key].add(gaz.cc[top])
         if k in (K_CITY, K_ADM1, K_ADM2):
             pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
-    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint}
+    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos}
 
 
 def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, model: _Model, keep: int, only):
@@ -557,6 +576,12 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
             if cont and ((gaz.cc[ci], gaz.adm1[ci]) in cont or (gaz.cc[ci], "") in cont):
                 f["container"] = 1.0
             f["pop_gap"] = (math.log10(1 + int(gaz.pop[ci])) - maxpop) / 3.0
+            if gaz.kind[ci] == K_CITY:
+                if gaz.adm2 and gaz.adm2[ci] and (gaz.cc[ci], gaz.adm1[ci], gaz.adm2[ci]) in ctx["adm2_mentioned"]:
+                    f["adm2_in_doc"] = 1.0
+                pos = ctx["a1pos"].get((gaz.cc[ci], gaz.adm1[ci]))
+                if pos and any(abs(x - sp.start) < 250 for x in pos):
+                    f["adm1_near"] = 1.0
             if gaz.kind[ci] == K_ADM1 and twin_city:
                 f["adm1_city_twin"] = 1.0
             elif has_adm1 and gaz.kind[ci] == K_CITY and gaz.names[ci] in twin_city:

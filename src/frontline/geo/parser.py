@@ -542,6 +542,21 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
     return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos}
 
 
+_CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
+          "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt")
+
+
+def _cross(f: dict) -> None:
+    """Pairwise products of the main resolution features (lets the linear model weigh, e.g.,
+    population less when the document's region evidence is present)."""
+    items = [(k, f[k]) for k in _CROSS if k in f and f[k]]
+    for a in range(len(items)):
+        ka, va = items[a]
+        for b in range(a + 1, len(items)):
+            kb, vb = items[b]
+            f[ka + "*" + kb] = va * vb
+
+
 def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, model: _Model, keep: int, only):
     cache: dict = {}
     done: dict = {}
@@ -588,6 +603,7 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
                 f["city_adm1_twin"] = 1.0
             if len(cands) == 1:
                 f["single"] = 1.0
+            _cross(f)
             scored.append((ci, model.score(weights, f), f))
         scored.sort(key=lambda x: -x[1])
         done[dk] = scored[:keep]

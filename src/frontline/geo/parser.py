@@ -331,6 +331,8 @@ def add_doc_features(spans: list[Span], text: str, toks, gaz: Gazetteer, doc_low
                 f["key_cue_other"] = 1.0
             if negs - any(c in f for c in _KEY_NEG) > 0:
                 f["key_neg_other"] = 1.0
+    for sp in spans:
+        _cross_det(sp.feats)
 
 
 def _person_rule(gaz: Gazetteer, spans: list[Span], toks) -> None:
@@ -370,6 +372,20 @@ def _variants_in_hint_countries(gaz: Gazetteer, spans: list[Span], ccs: set) -> 
             ok = False
         if ok:
             sp.p_det = max(sp.p_det, 0.5 + 0.3 * sp.p_det)
+
+
+_CROSS_DET = ("logpop", "k_country", "k_adm1", "mt_alt", "mt_primary", "sent_initial", "loc_prep", "emb_left", "emb_right",
+              "firstname", "person_surname", "lower_elsewhere", "common", "key_cue_other", "ncand", "placenoun_right",
+              "is_a", "fuzzy", "short", "key_count", "comma_place")
+
+
+def _cross_det(f: dict) -> None:
+    items = [(k, f[k]) for k in _CROSS_DET if k in f and f[k]]
+    for a in range(len(items)):
+        ka, va = items[a]
+        for b in range(a + 1, len(items)):
+            kb, vb = items[b]
+            f[ka + "*" + kb] = va * vb
 
 
 def _doc_context(text: str, toks, first_names: dict | None = None) -> tuple[set, set]:

@@ -59,7 +59,8 @@ _COMMON = {"january", "february", "march", "april", "may", "june", "july", "augu
            "county", "north", "south", "east", "west", "central", "new", "old", "great", "royal", "general", "time", "day",
            "year", "week", "world", "earth", "internet", "web", "online", "health", "ministry", "government", "army"}
 
-MAX_CANDS = 20
+MAX_CANDS = 40
+PASS2_CANDS = 8
 _RULES: dict = {}
 _PLACE_NOUNS = {"city", "town", "village", "municipality", "suburb", "community", "county", "region", "province",
                 "district", "place", "settlement", "area", "parish", "borough", "hamlet", "commune", "capital", "state",
@@ -151,7 +152,12 @@ def _fuzzy_cached(gaz: Gazetteer, name: str, min_sim: float = 0.8):
     return r
 
 
-def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, max_tok: int = 6) -> tuple[list[Span], list]:
+_AR_PREFIX = {"abu", "abou", "bou", "ben", "bin", "ibn", "beni", "bani", "wadi", "bir", "ras", "sidi", "ain", "ayn", "al",
+              "el", "jabal", "jebel", "qasr", "deir", "dayr", "tell", "tal", "umm", "um", "khirbet", "kafr", "kfar", "bab",
+              "sheikh", "sidi", "marsa", "mersa", "hassi", "oued", "zawiyat", "bir"}
+
+
+def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, fuzzy_all: bool = False, max_tok: int = 6) -> tuple[list[Span], list]:
     toks = _tokens(text)
     n = len(toks)
     spans: list[Span] = []
@@ -182,10 +188,16 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, max_tok: int = 
         t0l = t0.lower()
         if (fuzzy and not lower_dir and t0[0].isupper() and not t0.isupper() and (best is None or best[0] == i)
                 and t0l not in _COMMON and t0l not in _CONNECT and t0l not in _TITLES):
-            # transliteration variants: two-word names ("Ben Jawad", "Abu Grein") first, then single words
+            # transliteration variants: two-word names ("Ben Jawad", "Abu Grein") first, then single words.
+            # Without a country hint only names that start with an Arabic generic/kinship word are tried
+            # (single-word fuzzy matching costs precision and speed on general news, measured).
             done = False
             nxt_ok = i + 1 < n and text[e0:toks[i + 1][0]] == " " and _is_cap(toks[i + 1][2]) and toks[i + 1][2][0].isupper()
-            tries = ([i + 1] if nxt_ok else []) + ([i] if best is None and len(t0) >= 5 else [])
+            tries = []
+            if nxt_ok and (fuzzy_all or t0l in _AR_PREFIX):
+                tries.append(i + 1)
+            if fuzzy_all and best is None and len(t0) >= 5:
+                tries.append(i)
             for jj in tries:
                 cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72 if jj > i else 0.8)
                 if cand:
@@ -522,11 +534,21 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
         sp.cands = _rank(gaz, sp)
     full = _build_context(gaz, spans, hint, use_weights)
     if not (second and model.res2):
-        return _score_spans(gaz, spans, full, model.res, model, keep, only)
+        return _score_spans(gaz, spans, full, model.res, model, keep, only, cross=False)
     lo = 0.2 if only is None else min(only, 0.2)
-    first = _score_spans(gaz, spans, full, model.res, model, keep, lo)
+    first = _score_spans(gaz, spans, full, model.res, model, keep, lo, cross=False)
     ctx2 = _context_from_winners(gaz, spans, first, hint, use_weights)
-    return _score_spans(gaz, spans, ctx2, model.res2, model, keep, only)
+    # pass 2 re-scores the pass-1 top candidates only
+    saved = [sp.cands for sp in spans]
+    for sp, r in zip(spans, first):
+        if r:
+            top = {ci for ci, _p, _f in r[:PASS2_CANDS]}
+            sp.cands = [c for c in sp.cands[:MAX_CANDS] if c[0] in top]  # prior order kept
+    try:
+        return _score_spans(gaz, spans, ctx2, model.res2, model, keep, only)
+    finally:
+        for sp, c in zip(spans, saved):
+            sp.cands = c
 
 
 def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint, weights) -> dict:
@@ -573,7 +595,8 @@ def _cross(f: dict) -> None:
             f[ka + "*" + kb] = va * vb
 
 
-def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, model: _Model, keep: int, only):
+def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, model: _Model, keep: int, only,
+                 cross: bool = True):
     cache: dict = {}
     done: dict = {}
     out = []
@@ -619,7 +642,8 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
                 f["city_adm1_twin"] = 1.0
             if len(cands) == 1:
                 f["single"] = 1.0
-            _cross(f)
+            if cross:
+                _cross(f)
             scored.append((ci, model.score(weights, f), f))
         scored.sort(key=lambda x: -x[1])
         done[dk] = scored[:keep]
@@ -668,7 +692,7 @@ def _hint_set(country_hint) -> set | None:
 def analyse(text: str, gaz: Gazetteer, *, country_hint=None, model: _Model | None = None, only: float | None = None):
     """Internal: spans with detection features/probabilities and ranked candidates."""
     model = model or get_model()
-    spans, toks = find_spans(text, gaz)
+    spans, toks = find_spans(text, gaz, fuzzy_all=bool(country_hint))
     doc_lower, surnames = _doc_context(text, toks, gaz.first_names)
     add_doc_features(spans, text, toks, gaz, doc_lower, surnames)
     hint = _hint_set(country_hint)

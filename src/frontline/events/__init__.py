@@ -74,7 +74,43 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
 
     actors = actors or actor_dictionary()
     toponyms = geoparse(doc.text, country_hint=country_hint(doc.text, actors), gazetteer=gazetteer)
+    toponyms = complete_lists(doc.text, toponyms, actors)
     return toponyms, extract_events(doc, toponyms, actors)
+
+
+_NAME = r"(?:(?:al|el|ad|as|ash|ar|az|an)[-‐])?[A-Z][\w'’-]+(?:\s+(?:(?:al|el|bin|ben|ibn|abu|bou)[-\s])?[A-Z][\w'’-]+){0,3}"
+_LIST = re.compile(rf"{_NAME}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+){_NAME})+")
+_MAX_SIBLING_KM = 400
+
+
+def complete_lists(text: str, toponyms: list[Toponym], actors: ActorDictionary) -> list[Toponym]:
+    """Names listed with places ("in Tripoli, Sabratha, Sirte and Ben Jawad") are places of the same
+    country: an item the geoparser left out is looked up in its siblings' country and kept when it
+    lies within 400 km of them."""
+    from frontline.geo import distance_km, resolve
+
+    resolved = [t for t in toponyms if t.place is not None and t.place.country]
+    taken = [(t.start, t.end) for t in toponyms]
+    actor_spans = [(a.start, a.end) for a in actors.find(text)]
+    added: list[Toponym] = []
+    for m in _LIST.finditer(text):
+        items = [(i.start() + m.start(), i.end() + m.start()) for i in re.finditer(_NAME, m.group(0))]
+        siblings = [t for t in resolved if any(t.start < e and s < t.end for s, e in items)
+                    and t.place.geo_precision < GEO_PRECISION_REGION]
+        if not siblings:
+            continue
+        country, score = siblings[0].place.country, min(t.score for t in siblings)
+        for start, end in items:
+            name = text[start:end]
+            if any(start < e and s < end for s, e in taken + actor_spans) or name.lower() in _CALENDAR_WORDS:
+                continue
+            place = resolve(name, countries=(country,))
+            if place is None or place.country != country:
+                continue
+            if min(distance_km(place, t.place) for t in siblings) > _MAX_SIBLING_KM:
+                continue
+            added.append(Toponym(start, end, name, place, round(score * 0.8, 3), [place]))
+    return sorted(toponyms + added, key=lambda t: t.start)
 
 
 def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictionary | None = None) -> list[Event]:
@@ -382,4 +418,4 @@ def _event_id(doc_id: str, start: int, end: int, place: Place, sub_type: str) ->
     return "ev-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-__all__ = ["code_document", "country_hint", "extract_events"]
+__all__ = ["code_document", "complete_lists", "country_hint", "extract_events"]

@@ -411,7 +411,7 @@ def _doc_context(text: str, toks, first_names: dict | None = None) -> tuple[set,
             continue
         if len(run) in (2, 3) and first_names and first_names.get(run[0][2], 0) >= 5:
             surnames.add(run[-1][2])
-        elif len(run) == 2:
+        elif len(run) == 2 and not first_names:
             first = run[0][2].lower().rstrip(".")
             if first not in _DIRECTIONS and first not in _TITLES and first not in _LOC_PREP and first not in ("the", "new", "san", "los", "las", "saint", "fort", "port", "mount", "lake", "el", "al", "la") and not _sentence_initial(text, run[0][0]):
                 surnames.add(run[1][2])

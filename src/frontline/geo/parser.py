@@ -356,7 +356,7 @@ def _person_rule(gaz: Gazetteer, spans: list[Span], toks) -> None:
         if "prev_firstname" in sp.feats and gaz.first_names.get(toks[sp.tok0 - 1][2], 0) >= 30 and sp.tok1 - sp.tok0 == 1:
             strong.add(sp.text)
             if "loc_prep" not in sp.feats:
-                sp.p_det *= 0.3
+                sp.p_det *= 0.15
     for sp in spans:
         # "Vlad Tepes": given name + word that is only the name of a village
         if sp.tok1 - sp.tok0 == 2 and gaz.first_names.get(toks[sp.tok0][2], 0) >= 5 and "loc_prep" not in sp.feats:
@@ -365,7 +365,7 @@ def _person_rule(gaz: Gazetteer, spans: list[Span], toks) -> None:
     for sp in spans:
         f = sp.feats
         if sp.text in strong and "prev_firstname" not in f and not ("loc_prep" in f or "comma_place" in f or "placenoun_left" in f):
-            sp.p_det *= 0.3
+            sp.p_det *= 0.15
 
 
 def _variants_in_hint_countries(gaz: Gazetteer, spans: list[Span], ccs: set) -> None:

@@ -57,7 +57,9 @@ _COMMON = {"january", "february", "march", "april", "may", "june", "july", "augu
            "republican", "democrat", "democratic", "congress", "senate", "house", "white", "black", "brown", "green",
            "young", "little", "long", "best", "love", "home", "centre", "center", "national", "federal", "state", "city",
            "county", "north", "south", "east", "west", "central", "new", "old", "great", "royal", "general", "time", "day",
-           "year", "week", "world", "earth", "internet", "web", "online", "health", "ministry", "government", "army"}
+           "year", "week", "world", "earth", "internet", "web", "online", "health", "ministry", "government", "army",
+           "northern", "southern", "eastern", "western", "arab", "arabs", "arabic", "western", "northeast", "northwest",
+           "southeast", "southwest", "vice", "nato", "isis", "isil", "un", "who", "eu-", "god", "allah", "prophet"}
 
 MAX_CANDS = 40
 PASS2_CANDS = 8
@@ -361,7 +363,14 @@ def _person_rule(gaz: Gazetteer, spans: list[Span], toks) -> None:
         # "Vlad Tepes": given name + word that is only the name of a village
         if sp.tok1 - sp.tok0 == 2 and gaz.first_names.get(toks[sp.tok0][2], 0) >= 5 and "loc_prep" not in sp.feats:
             if max(int(gaz.pop[c]) for c, _m, _s in sp.cands[:20]) < 10000:
-                sp.p_det *= 0.4
+                sp.p_det *= 0.2
+    for sp in spans:
+        # "NATO", "VICE": all-capital words that only name small towns are acronyms (datelines such
+        # as "SIRTE, Libya" name larger places)
+        if sp.text.isupper() and len(sp.text) <= 6 and "comma_place" not in sp.feats:
+            strong_name = any(m <= M_ALIAS and gaz.kind[c] in (K_COUNTRY, K_ADM1, K_CONT, K_RGN, K_SEA) for c, m, _s in sp.cands[:10])
+            if not strong_name and max(int(gaz.pop[c]) for c, _m, _s in sp.cands[:20]) < 50000:
+                sp.p_det *= 0.3
     for sp in spans:
         f = sp.feats
         if sp.text in strong and "prev_firstname" not in f and not ("loc_prep" in f or "comma_place" in f or "placenoun_left" in f):

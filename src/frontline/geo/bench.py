@@ -360,3 +360,23 @@ def print_report(res: dict) -> None:
                         f(rr["auc"]), f(r["e2e161"]), f(sp.get("docs_per_s"), 0), f(sp.get("words_per_s"), 0),
                         f(sp.get("startup_s"), 2), f(sp.get("peak_mb"), 0))
     Console(width=220).print(tab)
+
+
+def markdown_table(res: dict) -> str:
+    """The report as a Markdown table (same columns as ``print_report``)."""
+    def f(v, nd=3):
+        return "-" if v is None else (f"{v:.{nd}f}" if isinstance(v, float) else str(v))
+
+    head = ("corpus", "system", "P ovl", "R ovl", "F1 ovl", "P ex", "R ex", "F1 ex", "res@161", "median km", "mean km",
+            "AUC", "e2e@161", "docs/s", "words/s", "start-up s", "peak MB")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    blocks = list(res["corpora"].items()) + [("macro", res["macro"])]
+    for corpus, rows in blocks:
+        for sysname, r in rows.items():
+            d, rr, sp = r["detection"], r["resolution"], r.get("speed") or {}
+            cells = [corpus, sysname, f(d["overlap"]["p"]), f(d["overlap"]["r"]), f(d["overlap"]["f1"]), f(d["exact"]["p"]),
+                     f(d["exact"]["r"]), f(d["exact"]["f1"]), f(rr["acc161"]), f(rr["median_km"], 0), f(rr["mean_km"], 0),
+                     f(rr["auc"]), f(r["e2e161"]), f(sp.get("docs_per_s"), 0), f(sp.get("words_per_s"), 0),
+                     f(sp.get("startup_s"), 2), f(sp.get("peak_mb"), 0)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -150,14 +150,23 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         peers: bool = typer.Option(True, "--peers/--no-peers", help="also run geotext and flashgeotext"),
         limit: Optional[int] = typer.Option(None, "--limit", help="documents per corpus (sample)"),
         oof: bool = typer.Option(True, "--oof/--no-oof", help="score with out-of-fold models (dev-trained weights)"),
+        markdown: Optional[Path] = typer.Option(None, "--markdown", help="also write the table as Markdown"),
     ) -> None:
         """Detection, resolution, end-to-end and speed per corpus, with peer rows."""
-        from .bench import print_report, run_bench
+        from .bench import markdown_table, print_report, run_bench
 
+        missing = [f for f in files if not f.exists()]
+        for f in missing:
+            typer.echo(f"error: {f}: no such file", err=True)
+        files = [f for f in files if f.exists()]
+        if not files:
+            raise typer.Exit(code=2)
         res = run_bench([str(f) for f in files], peers=peers, limit=limit, oof=oof)
         print_report(res)
         if json_out:
             json_out.write_text(json.dumps(res, indent=2))
+        if markdown:
+            markdown.write_text(markdown_table(res))
 
 
 def _emit(results, out, show: bool) -> None:

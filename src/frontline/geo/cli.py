@@ -31,29 +31,39 @@ def iter_documents(path: str, err) -> Iterator[dict]:
         return
     with fh:
         try:
-            data = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
+            head: list[str] = []
+            for line in fh:  # skip leading blank lines, keep them for plain text
+                head.append(line)
+                if line.strip():
+                    break
+            first = head[-1].lstrip() if head else ""
+            is_jsonl = path.endswith((".jsonl", ".jsonl.gz", ".ndjson")) or first.startswith("{")
+            if not is_jsonl:
+                stem = Path(path).stem if path != "-" else "stdin"
+                yield {"doc_id": stem, "text": "".join(head) + fh.read()}
+                return
+            ln = 0
+            for line in _chain(head, fh):  # streamed: large inputs never sit in memory whole
+                ln += 1
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    err(f"{name}:{ln}: bad JSON ({exc.msg})")
+                    continue
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    err(f"{name}:{ln}: no 'text' field")
+                    continue
+                obj.setdefault("doc_id", str(ln))
+                yield obj
+        except (OSError, UnicodeDecodeError, EOFError) as exc:
             err(f"{name}: cannot read ({exc})")
-            return
-    stripped = data.lstrip()
-    is_jsonl = path.endswith((".jsonl", ".jsonl.gz", ".ndjson")) or stripped.startswith("{")
-    if not is_jsonl:
-        stem = Path(path).stem if path != "-" else "stdin"
-        yield {"doc_id": stem, "text": data}
-        return
-    for ln, line in enumerate(data.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            err(f"{name}:{ln}: bad JSON ({exc.msg})")
-            continue
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            err(f"{name}:{ln}: no 'text' field")
-            continue
-        obj.setdefault("doc_id", str(ln))
-        yield obj
+
+
+def _chain(head, rest):
+    yield from head
+    yield from rest
 
 
 def toponym_json(t) -> dict:
@@ -171,9 +181,11 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
 def _emit(results, out, show: bool) -> None:
     if show:
+        from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
-        with Progress(SpinnerColumn(), TextColumn("{task.completed} documents"), transient=True) as prog:
+        with Progress(SpinnerColumn(), TextColumn("{task.completed} documents"), transient=True,
+                      console=Console(stderr=True)) as prog:
             task = prog.add_task("geoparse", total=None)
             for r in results:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -590,7 +590,7 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
 
 
 _CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
-          "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt")
+          "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt", "cc_top")
 
 
 def _cross(f: dict) -> None:
@@ -633,12 +633,19 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
         maxpop = max(math.log10(1 + int(gaz.pop[c[0]])) for c in cands) if cands else 0.0
         twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and (gaz.fcode[c[0]] in ("PPLC", "PPLA") or int(gaz.pop[c[0]]) >= 100_000)}
         has_adm1 = any(gaz.kind[c[0]] == K_ADM1 for c in cands)
+        cc_max: dict = {}
+        for c in cands:
+            cc_ = gaz.cc[c[0]]
+            if int(gaz.pop[c[0]]) > cc_max.get(cc_, -1):
+                cc_max[cc_] = int(gaz.pop[c[0]])
         cont = sp.container
         for r, (ci, m, sim) in enumerate(cands):
             f = _res_features(gaz, ci, m, sim, r, ctx, near[r])
             if cont and ((gaz.cc[ci], gaz.adm1[ci]) in cont or (gaz.cc[ci], "") in cont):
                 f["container"] = 1.0
             f["pop_gap"] = (math.log10(1 + int(gaz.pop[ci])) - maxpop) / 3.0
+            if len(cc_max) > 1 and int(gaz.pop[ci]) == cc_max.get(gaz.cc[ci]):
+                f["cc_top"] = 1.0
             if gaz.kind[ci] == K_CITY:
                 if gaz.adm2 and gaz.adm2[ci] and (gaz.cc[ci], gaz.adm1[ci], gaz.adm2[ci]) in ctx["adm2_mentioned"]:
                     f["adm2_in_doc"] = 1.0

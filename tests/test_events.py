@@ -103,3 +103,10 @@ def test_dateline_month_names_and_foreign_named_buildings_are_not_event_places()
 
 def test_directives_are_not_events():
     assert _events("Delegates meeting in Rome urged the rival factions to stop fighting in Sirte.") == []
+
+
+def test_unsure_places_abroad_give_way_to_the_reports_country():
+    # the report is about Syria (regime forces): "Palmyra" is Tadmur, not a US town
+    events = _events("Regime forces advanced near Palmyra on Sunday.")
+    assert events and all(e.place.country == "SY" for e in events)
+    assert _events("Clashes in Eastern areas continued.") == []

@@ -36,6 +36,8 @@ _NEAR_BEFORE = re.compile(
 _COUNTRY_CODES = {"PCLI", "PCL", "PCLD", "PCLF", "PCLS", "PCLIX", "TERR"}
 _CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_DIRECTION_WORDS = {"eastern", "western", "northern", "southern", "central", "north", "south", "east", "west",
+                    "northeast", "northwest", "southeast", "southwest", "upper", "lower", "greater"}
 # A dateline ("TUNIS - ", "SIRTE, Libya, June 10, 2015 - ") says where a report was filed, not where events were.
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .]{1,30})?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2},?\s+\d{4})?\s*[-–—]\s")
 # A named building ("the Ouagadougou conference centre", "the Cordoba mosque") is not its namesake town.
@@ -46,6 +48,7 @@ _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|co
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
 _ANAPHOR = re.compile(r"\b(?:the group|the organi[sz]ation|the militants|they|their|its fighters|its)\b", re.I)
+_CONFIDENT = 0.5  # geoparse score above which a place abroad is believed even in a report about elsewhere
 _CONTEXT_CHARS = 600  # how far back "the group" / "they" may reach for the actor a report is about
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
@@ -119,7 +122,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     text = doc.text
     paras = paragraphs(text)
     historical = [bool(_HISTORICAL.search(text[s:e])) or _old_year(text[s:e], doc.published) for s, e in paras]
-    resolved = _event_places(toponyms, text)
+    resolved = _event_places(toponyms, text, _document_country(text, toponyms, actors))
     events: list[Event] = []
     for index, (s_start, s_end) in enumerate(split_sentences(text)):
         sentence = text[s_start:s_end]
@@ -205,11 +208,37 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
     return [e for e in events if id(e) in chosen]
 
 
-def _event_places(toponyms: list[Toponym], text: str) -> list[Toponym]:
-    """Resolved toponyms that may locate an event: datelines and foreign-named buildings left out."""
+def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionary) -> str | None:
+    """The country a report is about: its domestic actors' country, else the commonest country of its
+    confidently resolved places."""
+    hint = country_hint(text, actors)
+    if hint:
+        return hint
+    counts: dict[str, int] = {}
+    for t in toponyms:
+        if t.place is not None and t.place.country and t.score >= _CONFIDENT:
+            counts[t.place.country] = counts.get(t.place.country, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _in_country(t: Toponym, country: str | None) -> Toponym | None:
+    """A toponym placed abroad when the report is about ``country``: its candidate in that country if it
+    has one, dropped if the geoparser was unsure, kept otherwise ("meeting in Rome" stays in Italy)."""
+    if country is None or t.place.country in (None, country):
+        return t
+    home = next((c for c in t.candidates if c.country == country and c.feature_class in ("P", "A")), None)
+    if home is not None:
+        return replace(t, place=home)
+    return t if t.score >= _CONFIDENT else None
+
+
+def _event_places(toponyms: list[Toponym], text: str, country: str | None = None) -> list[Toponym]:
+    """Resolved toponyms that may locate an event: datelines, unsure foreign places and foreign-named
+    buildings left out."""
     datelines = [(s + m.start(), s + m.end()) for s, e in paragraphs(text) for m in [_DATELINE.match(text[s:e])] if m]
     resolved = [_city_or_region(t, text) for t in toponyms if t.place is not None
                 and not any(a <= t.start < b for a, b in datelines)]
+    resolved = [t for t in (_in_country(t, country) for t in resolved) if t is not None]
     countries = [t.place.country for t in resolved if t.place.country]
     usable = []
     for t in resolved:
@@ -297,8 +326,8 @@ def _usable(t: Toponym, src_span: tuple[int, int] | None) -> bool:
         return False  # a lower-case word is not a place name ("al-Bab" is, "well" is not)
     if p.feature_code in _COUNTRY_CODES and fold(t.mention) != fold(p.name) and not t.mention.replace(".", "").isupper():
         return False  # a demonym ("the Libyan coast", "French media") describes, it does not place
-    if t.mention.lower().rstrip(".") in _CALENDAR_WORDS:
-        return False
+    if t.mention.lower().rstrip(".") in _CALENDAR_WORDS | _DIRECTION_WORDS:
+        return False  # "in March", "Eastern" (of "Eastern Ghouta") name no place on their own
     return True
 
 

@@ -590,7 +590,7 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
 
 
 _CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
-          "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt", "cc_top", "near_best")
+          "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt", "cc_top")
 
 
 def _cross(f: dict) -> None:
@@ -631,7 +631,6 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
             d = d.min(axis=1)
             near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
         maxpop = max(math.log10(1 + int(gaz.pop[c[0]])) for c in cands) if cands else 0.0
-        near_best = max(near) if near and near[0] is not None and max(near) > 0.3 else None
         twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and (gaz.fcode[c[0]] in ("PPLC", "PPLA") or int(gaz.pop[c[0]]) >= 100_000)}
         has_adm1 = any(gaz.kind[c[0]] == K_ADM1 for c in cands)
         cc_max: dict = {}
@@ -647,8 +646,6 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
             f["pop_gap"] = (math.log10(1 + int(gaz.pop[ci])) - maxpop) / 3.0
             if len(cc_max) > 1 and int(gaz.pop[ci]) == cc_max.get(gaz.cc[ci]):
                 f["cc_top"] = 1.0
-            if near_best is not None and near[r] == near_best:
-                f["near_best"] = 1.0
             if gaz.kind[ci] == K_CITY:
                 if gaz.adm2 and gaz.adm2[ci] and (gaz.cc[ci], gaz.adm1[ci], gaz.adm2[ci]) in ctx["adm2_mentioned"]:
                     f["adm2_in_doc"] = 1.0

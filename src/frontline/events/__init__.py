@@ -223,10 +223,16 @@ def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionar
 
 def _in_country(t: Toponym, country: str | None) -> Toponym | None:
     """A toponym placed abroad when the report is about ``country``: its candidate in that country if it
-    has one, dropped if the geoparser was unsure, kept otherwise ("meeting in Rome" stays in Italy)."""
+    has one (or, when the geoparser was unsure, the gazetteer's entry of that name there), dropped if
+    unsure and absent there, kept otherwise ("meeting in Rome" stays in Italy)."""
     if country is None or t.place.country in (None, country):
         return t
+    from frontline.geo import resolve
+
     home = next((c for c in t.candidates if c.country == country and c.feature_class in ("P", "A")), None)
+    if home is None and t.score < _CONFIDENT:
+        home = resolve(t.mention, countries=(country,))
+        home = home if home is not None and home.country == country else None
     if home is not None:
         return replace(t, place=home)
     return t if t.score >= _CONFIDENT else None

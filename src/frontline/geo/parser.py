@@ -590,7 +590,8 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
 
 
 _CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
-          "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt", "cc_top")
+          "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt", "cc_top", "adm1_city_twin",
+          "city_adm1_twin")
 
 
 def _cross(f: dict) -> None:

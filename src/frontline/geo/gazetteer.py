@@ -619,6 +619,11 @@ def load_gazetteer(path: str | Path | None = None, *, rebuild: bool = False, sou
             g = None
     if g is None:
         g = build_gazetteer(source_dir or default_source_dir())
-        g.save(p)
+        try:
+            g.save(p)
+        except OSError as exc:  # read-only home, full disk: keep going in memory
+            import warnings
+
+            warnings.warn(f"gazetteer cache not written to {p}: {exc}; set FRONTLINE_CACHE_DIR", RuntimeWarning)
     _LOADED[key] = g
     return g

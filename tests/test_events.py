@@ -110,3 +110,8 @@ def test_unsure_places_abroad_give_way_to_the_reports_country():
     events = _events("Regime forces advanced near Palmyra on Sunday.")
     assert events and all(e.place.country == "SY" for e in events)
     assert _events("Clashes in Eastern areas continued.") == []
+
+
+def test_locative_names_the_geoparser_missed_still_place_the_event():
+    events = _events("24 ISIS operatives killed, including 3 commanders and 8 civilians, in intensive air strikes on Raqqa")
+    assert [(e.place.country, e.sub_event_type) for e in events] == [("SY", "Air/drone strike")]

@@ -137,13 +137,13 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         source = attribution(sentence)
         src_span = (s_start + source[1], s_start + source[2]) if source else None
         places = [t for t in resolved if s_start <= t.start and t.end <= s_end and _usable(t, src_span)]
-        if not places:
-            continue
         all_actors = actors.find(sentence)
         in_source = [a for a in all_actors if src_span and src_span[0] <= s_start + a.start < src_span[1]]
         sentence_actors = [a for a in all_actors if a not in in_source]
         named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
         places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)]
+        if not places:
+            places = _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end) for a in all_actors])
         if not places:
             continue
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
@@ -206,6 +206,32 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
             kept[key] = event
     chosen = {id(e) for e in kept.values()}
     return [e for e in events if id(e) in chosen]
+
+
+_LOCATIVE = re.compile(
+    rf"\b(?:in|on|at|near|around|into|targets?|targeting|hits?|outskirts of|countryside of|vicinity of)\s+"
+    rf"(?:the\s+)?(?:(?:city|town|village|neighbou?rhood|area|district|countryside|suburb) of\s+)?(?P<name>{_NAME})")
+_LOCATIVE_MIN_SIMILARITY = 0.85
+
+
+def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, int]]) -> list[Toponym]:
+    """When the geoparser placed nothing in an event sentence, a name after a locative ("air strikes on
+    Raqqa", "clashes in Daraya") that the gazetteer knows under nearly that spelling is the place."""
+    from frontline.geo import resolve
+    from frontline.geo.normalize import similarity
+
+    found = []
+    for m in _LOCATIVE.finditer(sentence):
+        start, end = s_start + m.start("name"), s_start + m.end("name")
+        name = m.group("name")
+        if name.lower() in _CALENDAR_WORDS | _DIRECTION_WORDS or any(a < end and start < b for a, b in actor_spans):
+            continue
+        place = resolve(name)
+        if place is None or place.feature_code in _COUNTRY_CODES or place.feature_class not in ("P", "A"):
+            continue
+        if similarity(name, place.name) >= _LOCATIVE_MIN_SIMILARITY:
+            found.append(Toponym(start, end, name, place, 0.3, [place]))
+    return found
 
 
 def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionary) -> str | None:

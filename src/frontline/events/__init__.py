@@ -47,9 +47,7 @@ _FACILITY_AFTER = re.compile(r"^\s+(?:conference|congress|convention|centre|cent
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
-_ANAPHOR = re.compile(r"\b(?:the group|the organi[sz]ation|the militants|they|their|its fighters|its)\b", re.I)
 _CONFIDENT = 0.5  # geoparse score above which a place abroad is believed even in a report about elsewhere
-_CONTEXT_CHARS = 600  # how far back "the group" / "they" may reach for the actor a report is about
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
@@ -124,8 +122,11 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     historical = [bool(_HISTORICAL.search(text[s:e])) or _old_year(text[s:e], doc.published) for s, e in paras]
     resolved = _event_places(toponyms, text, _document_country(text, toponyms, actors))
     events: list[Event] = []
+    previous_subject: Actor | None = None  # the first actor of the last sentence that named one
+    main_group = _main_group(text, actors)
     for index, (s_start, s_end) in enumerate(split_sentences(text)):
         sentence = text[s_start:s_end]
+        subject, previous_subject = previous_subject, _first_actor(sentence, actors) or previous_subject
         if modality(sentence) != "asserted":
             continue
         para = next((i for i, (ps, pe) in enumerate(paras) if ps <= s_start < pe), None)
@@ -147,16 +148,14 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         if not places:
             continue
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
-        earlier = [a for a in actors.find(text[max(0, s_start - _CONTEXT_CHARS):s_start])
-                   if a.kind not in GENERIC_KINDS and a.kind != "civilians"]
         fat = fatalities(sentence)
         sentence_dates = [d for d in find_dates(sentence, doc.published) if d.date]
         sentence_certainty = certainty(sentence)
         by_place: dict[tuple, Event] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
-            actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors, in_source)
-            if actor1 is None and earlier and _ANAPHOR.search(sentence) and earlier[-1].name != actor2:
-                actor1 = earlier[-1].name  # "the group", "they": who the report is about
+            antecedent = _antecedent(sentence, subject, main_group, toponym.place, para_text, actors)
+            actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors, in_source,
+                                         antecedent)
             if actor2 == actor1:
                 actor2 = None
             event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
@@ -194,6 +193,37 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
                                          fatalities_high=fat.high)
         events.extend(sentence_events)
     return _merge_repeats(events)
+
+
+_GROUP_ANAPHOR = re.compile(r"\b(?:the group|the organi[sz]ation|the militants|the jihadists|the extremists|the insurgents)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:they|their|its|it)\b", re.I)
+
+
+def _main_group(text: str, actors: ActorDictionary) -> str | None:
+    """The named non-state armed group a report mentions most: what "the group" means in it."""
+    counts: dict[str, int] = {}
+    for a in actors.find(text):
+        if a.kind == "armed_group":
+            counts[a.name] = counts.get(a.name, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _antecedent(sentence: str, subject: Actor | None, main_group: str | None, place: Place, para_text: str,
+                actors: ActorDictionary) -> str | None:
+    """Who "the group" or "they" refers to: "the group" is the previous sentence's subject when that is
+    an armed group, else the group the report is about; a pronoun is the previous sentence's subject."""
+    if _GROUP_ANAPHOR.search(sentence):
+        if subject is not None and subject.kind == "armed_group":
+            return subject.name
+        return main_group
+    if _PRONOUN.search(sentence) and subject is not None:
+        return _resolve_generic(subject, place, para_text, actors)
+    return None
+
+
+def _first_actor(sentence: str, actors: ActorDictionary) -> Actor | None:
+    """The first armed actor a sentence names: usually its subject, the antecedent of "they" next."""
+    return next((a for a in actors.find(sentence) if a.kind != "civilians"), None)
 
 
 def _merge_repeats(events: list[Event]) -> list[Event]:
@@ -412,14 +442,16 @@ def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool
 
 
 def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Place, para_text: str,
-                actors: ActorDictionary, sources: list[Actor] = ()) -> tuple[str | None, str | None]:
+                actors: ActorDictionary, sources: list[Actor] = (), antecedent: str | None = None
+                ) -> tuple[str | None, str | None]:
     """(actor1, actor2): the agent and the target of the trigger.
 
     The agent is the last armed actor before the trigger, or the one after "by"; in the passive
     ("IS fighters were forced out of X by ...") the actor before the trigger is the target. Only a
     symmetric trigger (clashes, fighting) or a noun (a deployment, a convoy of ...) takes its agent from
     after it. An actor that is the
-    sentence's source ("The PFG said it had taken ...") is the agent when no other is named.
+    sentence's source ("The PFG said it had taken ...") is the agent when no other is named and no
+    anaphor ("the group", "they") points at an ``antecedent``.
     """
     before = [a for a in found if a.start < trigger.start]  # "US warplanes struck": the actor may share the trigger's words
     after = [a for a in found if a.start >= trigger.end]
@@ -436,13 +468,15 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Plac
         if agent is None and (trigger.effect in _SYMMETRIC or trigger.effect in _NOUN_EFFECTS):
             # "clashes between X and Y", "the deployment of German troops": the actor follows
             agent = next((a for a in after if a.kind != "civilians"), None)
-        if agent is None:
+        if agent is None and antecedent is None:
             agent = next((a for a in sources if a.kind not in ("civilians", *GENERIC_KINDS)), None)
         agent_name = agent.name if agent else None
         target = next((a for a in after if a is not agent and a.name != agent_name), None)
         if target is None:
             target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
-    return _resolve_generic(agent, place, para_text, actors), _resolve_generic(target, place, para_text, actors)
+    actor1 = _resolve_generic(agent, place, para_text, actors) if agent else antecedent
+    actor2 = _resolve_generic(target, place, para_text, actors)
+    return actor1, (actor2 if actor2 != actor1 else None)
 
 
 def _resolve_generic(actor: Actor | None, place: Place, para_text: str, actors: ActorDictionary) -> str | None:

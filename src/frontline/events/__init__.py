@@ -474,7 +474,7 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Plac
         target = next((a for a in after if a is not agent and a.name != agent_name), None)
         if target is None:
             target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
-    actor1 = _resolve_generic(agent, place, para_text, actors) if agent else antecedent
+    actor1 = _resolve_generic(agent, place, para_text, actors) if agent or passive else antecedent
     actor2 = _resolve_generic(target, place, para_text, actors)
     return actor1, (actor2 if actor2 != actor1 else None)
 

@@ -56,7 +56,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 # --- modality: is the statement about something that happened? ---------------------
 _FUTURE = re.compile(
     r"\b(will|won't|shall|going to|gonna|intends? to|intended to|plans? to|planned to|poised to|set to|about to|"
-    r"promis(?:e|es|ed|ing) to|threaten(?:s|ed|ing)? to|vow(?:s|ed)? to|aims? to|prepar(?:es|ing) to|"
+    r"promis(?:e|es|ed|ing) to|(?:try|tries|trying|tried|attempt|attempts|attempting|attempted|seek|seeks|seeking|sought) to|threaten(?:s|ed|ing)? to|vow(?:s|ed)? to|aims? to|prepar(?:es|ing) to|"
     r"it'?s on to|it is on to|would|could|might|should|may well|is likely to|are likely to|expected to|"
     r"eventually|tomorrow|next year|next month|in the future|soon)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|in case|whether|when that)\b|\bonce (?!again\b|more\b|a\b|an\b)", re.I)

@@ -47,7 +47,7 @@ def run_command(
         try:
             result = run(paths, meta=meta, db=db, out=out, actors_file=str(actors) if actors else None,
                          tiles_url=tiles_url,
-                         on_error=lambda e: err.print(f"[yellow]skipped[/] {e}", markup=True, highlight=False),
+                         on_error=lambda e: typer.echo(f"skipped {e}", err=True),
                          progress=lambda doc: progress.advance(task))
         except UnreadableFile as exc:
             err.print(f"error: {exc}")

@@ -132,3 +132,7 @@ def test_parse_number():
     assert parse_number("500,000") == 500000
     assert parse_number("2.5 million") == 2_500_000
     assert parse_number("several") is None
+
+
+def test_modality_reads_typographic_apostrophes():
+    assert modality("From there, it’s on to Rome, with the pope as the first target.") == "future"

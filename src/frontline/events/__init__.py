@@ -143,8 +143,10 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         sentence_actors = [a for a in all_actors if a not in in_source]
         named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
         places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)]
-        if not places:
-            places = _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end) for a in all_actors])
+        detected = [(t.start, t.end) for t in toponyms if s_start <= t.start < s_end]
+        places = sorted(places + [t for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
+                                                                                  for a in all_actors])
+                                  if not any(a < t.end and t.start < b for a, b in detected)], key=lambda t: t.start)
         if not places:
             continue
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
@@ -240,20 +242,22 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
 
 _LOCATIVE = re.compile(
     rf"\b(?:in|on|at|near|around|into|targets?|targeting|hits?|outskirts of|countryside of|vicinity of)\s+"
-    rf"(?:the\s+)?(?:(?:city|town|village|neighbou?rhood|area|district|countryside|suburb) of\s+)?(?P<name>{_NAME})")
+    rf"(?:the\s+)?(?:(?:cit(?:y|ies)|towns?|villages?|neighbou?rhoods?|areas?|districts?|countryside|suburbs?) of\s+)?"
+    rf"(?P<names>{_NAME}(?:(?:\s*,\s*|\s+and\s+){_NAME})*)")
 _LOCATIVE_MIN_SIMILARITY = 0.85
 
 
 def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, int]]) -> list[Toponym]:
-    """When the geoparser placed nothing in an event sentence, a name after a locative ("air strikes on
-    Raqqa", "clashes in Daraya") that the gazetteer knows under nearly that spelling is the place."""
+    """Names after a locative ("air strikes on Raqqa", "the cities of Al-Raqqah and al-Tabaqa") that the
+    geoparser did not pick up and the gazetteer knows under nearly that spelling."""
     from frontline.geo import resolve
     from frontline.geo.normalize import similarity
 
     found = []
-    for m in _LOCATIVE.finditer(sentence):
-        start, end = s_start + m.start("name"), s_start + m.end("name")
-        name = m.group("name")
+    names = [(m.start("names") + n.start(), n.group(0)) for m in _LOCATIVE.finditer(sentence)
+             for n in re.finditer(_NAME, m.group("names"))]
+    for offset, name in names:
+        start, end = s_start + offset, s_start + offset + len(name)
         if name.lower() in _CALENDAR_WORDS | _DIRECTION_WORDS or any(a < end and start < b for a, b in actor_spans):
             continue
         place = resolve(name)

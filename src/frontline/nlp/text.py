@@ -76,7 +76,7 @@ def modality(sentence: str) -> str:
 
     Only an asserted statement can become an event; everything else is a claim.
     """
-    s = sentence.strip()
+    s = sentence.strip().replace("’", "'")
     if s.endswith("?") or re.match(r"^(how|what|why|will|would|could|can|is|are|does|do|did|should|who)\b.*\?", s, re.I):
         return "question"
     if _HYPOTHETICAL.search(s):

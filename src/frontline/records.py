@@ -127,7 +127,7 @@ class Event:
     origin: str = "text"  # text / acled / ucdp
     source: str | None = None  # outlet
     notes: str | None = None
-    score: float = 1.0
+    score: float = 1.0  # confidence in the event as coded; the place's own confidence is geo_score
 
 
 @dataclass

@@ -178,7 +178,6 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
                 attributed_to=source[0] if source else None, source=doc.outlet,
                 notes=f"trigger '{trigger.text}' ({trigger.effect}) at {s_start + trigger.start}-{s_start + trigger.end}; "
                       f"place '{toponym.mention}' at {toponym.start}-{toponym.end}",
-                score=round(toponym.score, 3),
             )
             previous = by_place.get(key)
             if previous is None or _EFFECT_RANK[trigger.effect] < _rank(previous):

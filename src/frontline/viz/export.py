@@ -11,7 +11,8 @@ import pandas as pd
 ACLED_COLUMNS = ["event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2", "country",
                  "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities"]
 PROVENANCE_COLUMNS = ["doc_id", "sentence", "char_start", "char_end", "quote", "certainty", "attributed_to",
-                      "geonameid", "geo_score", "event_id", "fatalities_low", "fatalities_high", "modality", "origin"]
+                      "geonameid", "geo_score", "event_id", "fatalities_low", "fatalities_high", "modality", "origin",
+                      "score"]
 EXPORT_COLUMNS = ACLED_COLUMNS + PROVENANCE_COLUMNS
 
 

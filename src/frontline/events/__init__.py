@@ -47,6 +47,7 @@ _FACILITY_AFTER = re.compile(r"^\s+(?:conference|congress|convention|centre|cent
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
+_SECOND_PASS_MIN_CHARS = 300  # headlines are too short to say which country they are about
 _CONFIDENT = 0.5  # geoparse score above which a place abroad is believed even in a report about elsewhere
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
@@ -74,7 +75,13 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
     from frontline.geo import geoparse
 
     actors = actors or actor_dictionary()
-    toponyms = geoparse(doc.text, country_hint=country_hint(doc.text, actors), gazetteer=gazetteer)
+    hint = country_hint(doc.text, actors)
+    toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
+    if hint is None and len(doc.text) > _SECOND_PASS_MIN_CHARS:
+        # a report long enough to say where it is: read it again in the country its places name
+        hint = _document_country(doc.text, toponyms, actors)
+        if hint is not None:
+            toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
     toponyms = complete_lists(doc.text, toponyms, actors)
     return toponyms, extract_events(doc, toponyms, actors)
 

@@ -71,3 +71,12 @@ def test_compare_imported_ucdp_with_text_coding(shared, tmp_path):
     assert metrics["linked_sources"] > 10 and metrics["location"]["recall_50km"] > 0.2
     bad = runner.invoke(app, ["compare", "--gold", "gdelt", "--db", db])
     assert bad.exit_code == 2 and "unknown origin" in bad.output
+
+
+def test_import_of_a_malformed_file_is_one_clear_error(tmp_path):
+    bad = tmp_path / "not_ucdp.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "ucdp", str(bad), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 2
+    assert "not_ucdp.csv" in result.output and "missing column" in result.output
+    assert "Traceback" not in result.output

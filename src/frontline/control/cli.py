@@ -178,7 +178,11 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         from frontline.store import Store
 
         errors: list[str] = []
-        events = (read_ucdp if kind == "ucdp" else read_acled)(file, errors)
+        try:
+            events = (read_ucdp if kind == "ucdp" else read_acled)(file, errors)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:  # wrong layout, unreadable or not text
+            typer.echo(f"error: {exc}".replace("\n", " "), err=True)
+            raise typer.Exit(2)
         with Store(db) as store:
             n = store.add_events(events)
         typer.echo(f"{file}: {len(events)} events read, {n} new in {db}; {len(errors)} row(s) skipped")

@@ -115,3 +115,10 @@ def test_unsure_places_abroad_give_way_to_the_reports_country():
 def test_locative_names_the_geoparser_missed_still_place_the_event():
     events = _events("24 ISIS operatives killed, including 3 commanders and 8 civilians, in intensive air strikes on Raqqa")
     assert [(e.place.country, e.sub_event_type) for e in events] == [("SY", "Air/drone strike")]
+
+
+def test_user_given_country_helps_short_reports():
+    doc = Document(doc_id="t", text="Fighters seized Nofaliya on Monday.", published="2015-02-10")
+    assert code_document(doc)[1] == []
+    [event] = code_document(doc, country="LY")[1]
+    assert event.place.country == "LY" and event.event_date == "2015-02-09"

@@ -49,7 +49,8 @@ class Result:
 
 
 def process_documents(docs: list[Document], store: Store, actors_file: str | None = None,
-                      progress: Callable[[Document], None] | None = None) -> tuple[pd.DataFrame, list[Claim]]:
+                      progress: Callable[[Document], None] | None = None,
+                      country: str | None = None) -> tuple[pd.DataFrame, list[Claim]]:
     """Geoparse, code events and extract and check claims for ``docs``, replacing what the store held
     for them. Returns the place names that could not be resolved (doc_id, mention, start, end) and
     the checked claims.
@@ -59,7 +60,7 @@ def process_documents(docs: list[Document], store: Store, actors_file: str | Non
     unresolved = []
     all_events, all_claims = [], []
     for doc in docs:
-        toponyms, events = code_document(doc, gazetteer, actors)
+        toponyms, events = code_document(doc, gazetteer, actors, country)
         store.add_place_mentions(doc.doc_id, toponyms)
         unresolved += [{"doc_id": doc.doc_id, "mention": t.mention, "start": t.start, "end": t.end}
                        for t in toponyms if t.place is None]
@@ -77,12 +78,13 @@ def process_documents(docs: list[Document], store: Store, actors_file: str | Non
 def run(paths: Iterable[str | Path], meta: str | Path | None = None, db: str | Path = DEFAULT_DB,
         out: str | Path | None = None, actors_file: str | None = None, tiles_url: str | None = None,
         on_error: Callable[[IngestError], None] | None = None,
-        progress: Callable[[Document], None] | None = None) -> Result:
+        progress: Callable[[Document], None] | None = None, country: str | None = None) -> Result:
     """Ingest ``paths`` into the store at ``db``, extract events and claims, and (with ``out``) write
     events.csv, events.geojson, claims.csv, map.html, map.png, report.md and the claims ledger
     (claims/: per-article csv, json and highlighted html) there.
 
     Re-running on the same input adds no document twice and replaces (never duplicates) their events.
+    ``country`` (ISO alpha-2) tells the geoparser which country the reports are about, when known.
     """
     started = time.perf_counter()
     ingested = ingest_paths(paths, meta)
@@ -91,7 +93,7 @@ def run(paths: Iterable[str | Path], meta: str | Path | None = None, db: str | P
             on_error(err)
     with Store(db) as store:
         new = store.add_documents(ingested.documents)
-        unresolved, checked = process_documents(ingested.documents, store, actors_file, progress)
+        unresolved, checked = process_documents(ingested.documents, store, actors_file, progress, country)
         ids = [d.doc_id for d in ingested.documents]
         events = store.events()
         events = events[events["doc_id"].isin(ids)].reset_index(drop=True)

@@ -26,6 +26,7 @@ def run_command(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for events.csv, events.geojson, claims.csv, map.html, map.png, report.md."),
     actors: Optional[Path] = typer.Option(None, "--actors", help="Extra actor dictionary (YAML, same format as the shipped one)."),
     tiles_url: Optional[str] = typer.Option(None, "--tiles-url", help="XYZ tile URL for map.html (off by default: the map works offline)."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO code of the country the reports are about, when known (helps place names)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
@@ -46,7 +47,7 @@ def run_command(
         task = progress.add_task("documents", total=None)
         try:
             result = run(paths, meta=meta, db=db, out=out, actors_file=str(actors) if actors else None,
-                         tiles_url=tiles_url,
+                         tiles_url=tiles_url, country=country.upper() if country else None,
                          on_error=lambda e: typer.echo(f"skipped {e}", err=True),
                          progress=lambda doc: progress.advance(task))
         except UnreadableFile as exc:

@@ -70,12 +70,18 @@ def country_hint(text: str, actors: ActorDictionary) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None = None) -> tuple[list[Toponym], list[Event]]:
-    """Geoparse a document (with the country its actors suggest) and code its events."""
+def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None = None,
+                  country: str | None = None) -> tuple[list[Toponym], list[Event]]:
+    """Geoparse a document and code its events.
+
+    The geoparser is told the country the report is about: ``country`` when the user knows it (ISO
+    alpha-2), else the home country of the domestic actors it names; a report long enough to say
+    where it is, with neither, is read a second time in the country its confident places share.
+    """
     from frontline.geo import geoparse
 
     actors = actors or actor_dictionary()
-    hint = country_hint(doc.text, actors)
+    hint = country or country_hint(doc.text, actors)
     toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
     if hint is None and len(doc.text) > _SECOND_PASS_MIN_CHARS:
         # a report long enough to say where it is: read it again in the country its places name

@@ -98,7 +98,7 @@ def load_ucdp_cases(path: str | Path, limit: int | None = None) -> list[Case]:
     return list(cases.values())
 
 
-def predict(cases: list[Case], progress=None) -> tuple[list[pd.DataFrame], float]:
+def predict(cases: list[Case], progress=None, country: str | None = None) -> tuple[list[pd.DataFrame], float]:
     """Run each case's text through geoparse + the event coder; return events per case and seconds taken."""
     from frontline.events import code_document
     from frontline.geo import load_gazetteer
@@ -111,7 +111,7 @@ def predict(cases: list[Case], progress=None) -> tuple[list[pd.DataFrame], float
     for case in cases:
         doc = Document(doc_id=case.doc_id, text=case.text, outlet=case.outlet, published=case.published,
                        date_precision="day" if case.published else None)
-        _, events = code_document(doc, gazetteer, actors)
+        _, events = code_document(doc, gazetteer, actors, country)
         out.append(pd.DataFrame([event_row(e) for e in events]))
         if progress:
             progress()

@@ -17,6 +17,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 def bench_events(
     path: Path = typer.Argument(..., help="UCDP GED CSV (.csv or .csv.gz) with source_headline/source_date."),
     limit: Optional[int] = typer.Option(None, help="Score only the first N headlines."),
+    country: Optional[str] = typer.Option(None, "--country", help="Tell the pipeline the country the reports are "
+                                          "about (as `frontline run --country`); by default it is not told."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
     """Feed each UCDP source headline through the pipeline and score it against UCDP's human coding."""
@@ -30,9 +32,10 @@ def bench_events(
     cases = load_ucdp_cases(path, limit=limit)
     with Progress(disable=as_json or not sys.stderr.isatty(), transient=True) as bar:
         task = bar.add_task("headlines", total=len(cases))
-        predictions, seconds = predict(cases, progress=lambda: bar.advance(task))
+        predictions, seconds = predict(cases, progress=lambda: bar.advance(task), country=country)
     metrics = score(cases, predictions, seconds)
     metrics["input"] = str(path)
+    metrics["country_given"] = country
     typer.echo(json.dumps(metrics, indent=1) if as_json else format_report(metrics))
 
 

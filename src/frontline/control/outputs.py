@@ -57,23 +57,7 @@ def map_png(result: ControlResult, day: str, path: Path, actors=None, label_plac
     t = result.date_index(day)
     w, s, e, n = _view_bbox(result, actors)
     fig, ax = plt.subplots(figsize=(9, 6))
-    ax.set_xlim(w, e)
-    ax.set_ylim(s, n)
-    ax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))
-    ax.set_facecolor("#dbe9f6")
-    if result.land is not None and not result.land.is_empty:
-        for poly in getattr(result.land, "geoms", [result.land]):
-            if poly.geom_type == "Polygon":
-                ax.fill(*poly.exterior.xy, color="#f2efe9", lw=0.3, ec="#999")
-    for a in actors:
-        p = result.probability(a)[t]
-        for i in np.nonzero(p >= result.params.band[0])[0]:
-            cell = result.cells[i]
-            if cell is None or cell.is_empty:
-                continue
-            for poly in getattr(cell, "geoms", [cell]):
-                if poly.geom_type == "Polygon":
-                    ax.fill(*poly.exterior.xy, color=colors[a], alpha=float(min(1, p[i])) * 0.8, lw=0.4, ec="#555")
+    _draw_panel(ax, result, t, actors, colors, (w, s, e, n), edges=True)
     if label_places:
         pl = result.places[result.places.evidenced] if "evidenced" in result.places else result.places
         pl = pl[pl.lon.between(w, e) & pl.lat.between(s, n)]
@@ -87,6 +71,29 @@ def map_png(result: ControlResult, day: str, path: Path, actors=None, label_plac
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def _draw_panel(ax, result: ControlResult, t: int, actors, colors, bbox, edges: bool) -> None:
+    """One map panel: sea, land, and each actor's cells at date index ``t`` with opacity = probability."""
+    w, s, e, n = bbox
+    ax.set_xlim(w, e)
+    ax.set_ylim(s, n)
+    ax.set_aspect(1 / np.cos(np.radians((s + n) / 2)))
+    ax.set_facecolor("#dbe9f6")
+    if result.land is not None and not result.land.is_empty:
+        for poly in getattr(result.land, "geoms", [result.land]):
+            if poly.geom_type == "Polygon":
+                ax.fill(*poly.exterior.xy, color="#f2efe9", lw=0.3, ec="#999")
+    style = {"lw": 0.4, "ec": "#555"} if edges else {"lw": 0}
+    for a in actors:
+        p = result.probability(a)[t]
+        for i in np.nonzero(p >= result.params.band[0])[0]:
+            cell = result.cells[i]
+            if cell is None or cell.is_empty:
+                continue
+            for poly in getattr(cell, "geoms", [cell]):
+                if poly.geom_type == "Polygon":
+                    ax.fill(*poly.exterior.xy, color=colors[a], alpha=float(min(1, p[i])) * 0.8, **style)
 
 
 def small_multiples(result: ControlResult, path: Path, actors=None, panels: int = 12) -> Path:
@@ -104,30 +111,13 @@ def small_multiples(result: ControlResult, path: Path, actors=None, panels: int 
     rows = int(np.ceil(len(idx) / cols))
     w, s, e, nn = _view_bbox(result, actors)
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 3.0 * rows), squeeze=False)
-    land = result.land
     for ax in axes.flat:
         ax.set_axis_off()
     for ax, t in zip(axes.flat, idx):
         ax.set_axis_on()
-        ax.set_xlim(w, e)
-        ax.set_ylim(s, nn)
-        ax.set_aspect(1 / np.cos(np.radians((s + nn) / 2)))
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_facecolor("#dbe9f6")
-        if land is not None and not land.is_empty:
-            for poly in getattr(land, "geoms", [land]):
-                if poly.geom_type == "Polygon":
-                    ax.fill(*poly.exterior.xy, color="#f2efe9", lw=0.3, ec="#999")
-        for a in actors:
-            p = result.probability(a)[t]
-            for i in np.nonzero(p >= result.params.band[0])[0]:
-                cell = result.cells[i]
-                if cell is None or cell.is_empty:
-                    continue
-                for poly in getattr(cell, "geoms", [cell]):
-                    if poly.geom_type == "Polygon":
-                        ax.fill(*poly.exterior.xy, color=colors[a], alpha=float(min(1, p[i])) * 0.8, lw=0)
+        _draw_panel(ax, result, t, actors, colors, (w, s, e, nn), edges=False)
         ax.set_title(result.dates[t], fontsize=9)
     fig.legend(handles=[Patch(color=colors[a], label=a) for a in actors], loc="lower center",
                ncol=min(4, len(actors)), fontsize=8, frameon=False)

@@ -57,3 +57,19 @@ def test_help_lists_commands():
     for command in ("run", "export", "geoparse", "bench"):
         assert command in result.output
     assert "--meta" in runner.invoke(app, ["run", "--help"]).output
+
+
+def test_unlocated_events_are_stored_and_exported_but_not_mapped(tmp_path):
+    from frontline.pipeline import run
+    from frontline.store import Store
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "toll.txt").write_text("42 fighters of the Islamic State were killed yesterday in clashes.\n",
+                                      encoding="utf-8")
+    result = run([reports], db=tmp_path / "t.duckdb", out=tmp_path / "out")
+    assert len(result.events) == 1 and result.events.geometry.isna().all()
+    with Store(tmp_path / "t.duckdb", read_only=True) as store:
+        [row] = store.events().to_dict(orient="records")
+    assert row["actor1"] == "Islamic State" and row["latitude"] is None or row["latitude"] != row["latitude"]
+    assert (tmp_path / "out" / "map.html").exists() and (tmp_path / "out" / "events.csv").exists()

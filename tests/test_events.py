@@ -119,6 +119,53 @@ def test_locative_names_the_geoparser_missed_still_place_the_event():
 
 def test_user_given_country_helps_short_reports():
     doc = Document(doc_id="t", text="Fighters seized Nofaliya on Monday.", published="2015-02-10")
-    assert code_document(doc)[1] == []
+    [unlocated] = code_document(doc)[1]
+    assert unlocated.place is None and unlocated.actor1 == "Unidentified armed group"
     [event] = code_document(doc, country="LY")[1]
     assert event.place.country == "LY" and event.event_date == "2015-02-09"
+
+
+def test_headlines_of_a_collection_are_read_in_its_country():
+    from frontline.events import collection_country
+
+    headlines = ["Regime forces shell Idlib and Hama", "Clashes between the SDF and ISIS in Raqqa",
+                 "Syrian army advances near Palmyra", "Warplanes bomb Douma",
+                 "Helicopters of the regime bomb Daraya with barrels of explosives"]
+    docs = [Document(doc_id=f"h{i}", text=t, published="2016-05-06") for i, t in enumerate(headlines)]
+    assert collection_country(docs) == "SY"
+    assert collection_country(docs[:2]) is None  # too few reports to say
+    douma = docs[3]
+    [alone] = code_document(douma)[1]  # alone, "Douma" is not recognised as a place
+    assert alone.place is None and alone.actor1 == "Government forces"
+    [event] = code_document(douma, collection="SY")[1]
+    assert event.place.country == "SY" and event.sub_event_type == "Air/drone strike"
+
+
+def test_countryside_of_a_city_is_its_province():
+    [event] = _events("Continued clashes between regime forces and IS in Homs countryside")
+    assert event.place.feature_code == "ADM1" and event.place.country == "SY"
+    [city] = _events("Continued clashes between regime forces and IS in Homs city")
+    assert city.place.feature_class == "P"
+
+
+def test_named_conflict_regions_place_events():
+    [event] = _events("Regime forces shell towns in the Eastern Ghouta")
+    assert event.location == "Eastern Ghouta" and event.place.country == "SY"
+    assert event.actor1 == "Government of Syria"
+
+
+def test_death_toll_is_not_an_attribution():
+    [event] = _events("A massacre in Idlib claims the lives of 7 civilians")
+    assert event.attributed_to is None and event.place.country == "SY" and event.fatalities_best == 7
+    [said] = _events("A massacre in Idlib claims the lives of 7 civilians, the Observatory said.")
+    assert said.attributed_to == "the Observatory"
+
+
+def test_report_without_a_place_keeps_its_event_unlocated():
+    [event] = _events("115 people were killed yesterday, including 21 members of the regime forces")
+    assert event.place is None and event.location is None
+    assert event.actor1 == "Government forces" or event.actor2 == "Government forces" or \
+        "Government of Syria" in (event.actor1, event.actor2)
+    assert event.event_date == "2016-05-05" and event.fatalities_best == 115
+    # a sentence without a named actor is not an event
+    assert _events("115 people were killed yesterday") == []

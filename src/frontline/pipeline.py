@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from frontline.claims import check_claims, extract_claims, write_ledger
-from frontline.events import code_document
+from frontline.events import code_document, collection_country
 from frontline.geo import load_gazetteer
 from frontline.ingest import ingest_paths
 from frontline.nlp import actor_dictionary
@@ -59,8 +59,9 @@ def process_documents(docs: list[Document], store: Store, actors_file: str | Non
     actors = actor_dictionary(actors_file)
     unresolved = []
     all_events, all_claims = [], []
+    collection = None if country else collection_country(docs, gazetteer, actors)
     for doc in docs:
-        toponyms, events = code_document(doc, gazetteer, actors, country)
+        toponyms, events = code_document(doc, gazetteer, actors, country, collection)
         store.add_place_mentions(doc.doc_id, toponyms)
         unresolved += [{"doc_id": doc.doc_id, "mention": t.mention, "start": t.start, "end": t.end}
                        for t in toponyms if t.place is None]

@@ -71,25 +71,59 @@ def country_hint(text: str, actors: ActorDictionary) -> str | None:
 
 
 def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None = None,
-                  country: str | None = None) -> tuple[list[Toponym], list[Event]]:
+                  country: str | None = None, collection: str | None = None) -> tuple[list[Toponym], list[Event]]:
     """Geoparse a document and code its events.
 
     The geoparser is told the country the report is about: ``country`` when the user knows it (ISO
     alpha-2), else the home country of the domestic actors it names; a report long enough to say
-    where it is, with neither, is read a second time in the country its confident places share.
+    where it is, with neither, is read a second time in the country its confident places share; a
+    report too short to say (a headline) and naming no confident place is read in the country of
+    its ``collection`` (see :func:`collection_country`).
     """
     from frontline.geo import geoparse
 
     actors = actors or actor_dictionary()
     hint = country or country_hint(doc.text, actors)
     toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
-    if hint is None and len(doc.text) > _SECOND_PASS_MIN_CHARS:
-        # a report long enough to say where it is: read it again in the country its places name
-        hint = _document_country(doc.text, toponyms, actors)
-        if hint is not None:
-            toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
+    if hint is None:
+        own = _document_country(doc.text, toponyms, actors)
+        if own is not None and len(doc.text) > _SECOND_PASS_MIN_CHARS:
+            # a report long enough to say where it is: read it again in the country its places name
+            toponyms = geoparse(doc.text, country_hint=own, gazetteer=gazetteer)
+        elif own is None and collection is not None:
+            toponyms = geoparse(doc.text, country_hint=collection, gazetteer=gazetteer)
     toponyms = complete_lists(doc.text, toponyms, actors)
-    return toponyms, extract_events(doc, toponyms, actors)
+    return toponyms, extract_events(doc, toponyms, actors, country or collection)
+
+
+_COLLECTION_SAMPLE = 500
+_COLLECTION_MIN_REPORTS = 3
+_COLLECTION_MIN_SHARE = 0.5
+
+
+def collection_country(docs: list[Document], gazetteer=None, actors: ActorDictionary | None = None) -> str | None:
+    """The country a batch of reports is mostly about, or None.
+
+    Each report votes for its domestic actors' country, else the country of its confident places;
+    a country with at least half of the votes (and three) is the collection's. Headlines are too short
+    to say where they are ("Warplanes bomb Douma"); the collection they come from says it for them.
+    Reads at most 500 reports, spread over the batch.
+    """
+    from frontline.geo import geoparse
+
+    actors = actors or actor_dictionary()
+    step = max(1, len(docs) // _COLLECTION_SAMPLE)
+    votes: dict[str, int] = {}
+    for doc in docs[::step]:
+        vote = country_hint(doc.text, actors) or _document_country(
+            doc.text, geoparse(doc.text, gazetteer=gazetteer), actors)
+        if vote:
+            votes[vote] = votes.get(vote, 0) + 1
+    if not votes:
+        return None
+    top = max(votes, key=votes.get)
+    total = sum(votes.values())
+    return top if votes[top] >= _COLLECTION_MIN_REPORTS and votes[top] >= _COLLECTION_MIN_SHARE * total else None
 
 
 _NAME = r"(?:(?:al|el|ad|as|ash|ar|az|an)[-‐])?[A-Z][\w'’-]+(?:\s+(?:(?:al|el|bin|ben|ibn|abu|bou)[-\s])?[A-Z][\w'’-]+){0,3}"
@@ -127,14 +161,22 @@ def complete_lists(text: str, toponyms: list[Toponym], actors: ActorDictionary) 
     return sorted(toponyms + added, key=lambda t: t.start)
 
 
-def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictionary | None = None) -> list[Event]:
-    """Events asserted in ``doc``, placed by its resolved ``toponyms``."""
+def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictionary | None = None,
+                   country: str | None = None) -> list[Event]:
+    """Events asserted in ``doc``, placed by its resolved ``toponyms``.
+
+    ``country`` is the country the report is about when its own text does not say (the user's, or its
+    collection's). A report that names no usable place at all still records what happened and who
+    did it: its violent events are kept unlocated (no coordinates; maps and control skip them).
+    """
     actors = actors or actor_dictionary()
     text = doc.text
     paras = paragraphs(text)
     historical = [bool(_HISTORICAL.search(text[s:e])) or _old_year(text[s:e], doc.published) for s, e in paras]
-    resolved = _event_places(toponyms, text, _document_country(text, toponyms, actors))
+    doc_country = _document_country(text, toponyms, actors) or country
+    resolved = _event_places(toponyms, text, doc_country)
     events: list[Event] = []
+    unlocated: list[Event] = []
     previous_subject: Actor | None = None  # the first actor of the last sentence that named one
     main_group = _main_group(text, actors)
     for index, (s_start, s_end) in enumerate(split_sentences(text)):
@@ -157,19 +199,23 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
         places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)]
         detected = [(t.start, t.end) for t in toponyms if s_start <= t.start < s_end]
-        places = sorted(places + [t for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
-                                                                                  for a in all_actors])
+        places = sorted(places + [_city_or_region(t, text) for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
+                                                                                  for a in all_actors], doc_country)
                                   if not any(a < t.end and t.start < b for a, b in detected)], key=lambda t: t.start)
-        if not places:
-            continue
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
+        if not places:
+            event = _unlocated_event(doc, index, s_start, s_end, triggers, sentence_actors, in_source, source,
+                                     subject, main_group, doc_country, para_text, actors)
+            if event is not None:
+                unlocated.append(event)
+            continue
         fat = fatalities(sentence)
         sentence_dates = [d for d in find_dates(sentence, doc.published) if d.date]
         sentence_certainty = certainty(sentence)
         by_place: dict[tuple, Event] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
-            antecedent = _antecedent(sentence, subject, main_group, toponym.place, para_text, actors)
-            actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place, para_text, actors, in_source,
+            antecedent = _antecedent(sentence, subject, main_group, toponym.place.country, para_text, actors)
+            actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place.country, para_text, actors, in_source,
                                          antecedent)
             if actor2 == actor1:
                 actor2 = None
@@ -206,7 +252,43 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             sentence_events[i] = replace(first, fatalities_low=fat.low, fatalities_best=fat.best,
                                          fatalities_high=fat.high)
         events.extend(sentence_events)
-    return _merge_repeats(events)
+    return _merge_repeats(events or unlocated)
+
+
+_VIOLENT = ("take", "retake", "attack", "contest", "casualties")
+
+
+def _unlocated_event(doc: Document, index: int, s_start: int, s_end: int, triggers: list[Trigger],
+                     sentence_actors: list[Actor], in_source: list[Actor], source, subject: Actor | None,
+                     main_group: str | None, country: str | None, para_text: str,
+                     actors: ActorDictionary) -> Event | None:
+    """A sentence's violent event without a place ("115 killed yesterday including 21 regime forces"),
+    kept when it names who was involved."""
+    violent = [t for t in triggers if t.effect in _VIOLENT]
+    if not violent:
+        return None
+    sentence = doc.text[s_start:s_end]
+    trigger = min(violent, key=lambda t: (_EFFECT_RANK[t.effect], t.start))
+    antecedent = _antecedent(sentence, subject, main_group, country, para_text, actors)
+    actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, country, para_text, actors, in_source,
+                                 antecedent)
+    named = [a for a in sentence_actors if a.kind != "civilians"]
+    if not named and antecedent is None:
+        return None
+    if actor1 is None and actor2 is None:
+        return None
+    event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
+    when = _date_for(trigger, triggers, [d for d in find_dates(sentence, doc.published) if d.date], s_start, doc)
+    fat = fatalities(sentence)
+    return Event(
+        event_id=_event_id(doc.doc_id, s_start, s_end, None, sub_type), doc_id=doc.doc_id, sentence=index,
+        char_start=s_start, char_end=s_end, quote=sentence, event_date=when.date, time_precision=when.time_precision,
+        event_type=event_type, sub_event_type=sub_type, actor1=actor1, actor2=actor2, place=None,
+        fatalities_low=fat.low if fat else None, fatalities_best=fat.best if fat else None,
+        fatalities_high=fat.high if fat else None, certainty=certainty(sentence),
+        attributed_to=source[0] if source else None, source=doc.outlet,
+        notes=f"trigger '{trigger.text}' ({trigger.effect}) at {s_start + trigger.start}-{s_start + trigger.end}; "
+              "no place named")
 
 
 _GROUP_ANAPHOR = re.compile(r"\b(?:the group|the organi[sz]ation|the militants|the jihadists|the extremists|the insurgents)\b", re.I)
@@ -222,7 +304,7 @@ def _main_group(text: str, actors: ActorDictionary) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def _antecedent(sentence: str, subject: Actor | None, main_group: str | None, place: Place, para_text: str,
+def _antecedent(sentence: str, subject: Actor | None, main_group: str | None, country: str | None, para_text: str,
                 actors: ActorDictionary) -> str | None:
     """Who "the group" or "they" refers to: "the group" is the previous sentence's subject when that is
     an armed group, else the group the report is about; a pronoun is the previous sentence's subject."""
@@ -231,7 +313,7 @@ def _antecedent(sentence: str, subject: Actor | None, main_group: str | None, pl
             return subject.name
         return main_group
     if _PRONOUN.search(sentence) and subject is not None:
-        return _resolve_generic(subject, place, para_text, actors)
+        return _resolve_generic(subject, country, para_text, actors)
     return None
 
 
@@ -244,7 +326,8 @@ def _merge_repeats(events: list[Event]) -> list[Event]:
     """A headline and its lead often state one event twice: keep the fuller one per place, type and day."""
     kept: dict[tuple, Event] = {}
     for event in events:
-        key = (event.place.geonameid, event.place.name, event.sub_event_type, event.event_date)
+        key = (event.place.geonameid, event.place.name, event.sub_event_type, event.event_date) if event.place \
+            else (event.event_id,)
         best = kept.get(key)
         if best is None or (best.actor1 is None and event.actor1 is not None):
             kept[key] = event
@@ -259,9 +342,11 @@ _LOCATIVE = re.compile(
 _LOCATIVE_MIN_SIMILARITY = 0.85
 
 
-def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, int]]) -> list[Toponym]:
+def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, int]],
+                     country: str | None = None) -> list[Toponym]:
     """Names after a locative ("air strikes on Raqqa", "the cities of Al-Raqqah and al-Tabaqa") that the
-    geoparser did not pick up and the gazetteer knows under nearly that spelling."""
+    geoparser did not pick up and the gazetteer knows under nearly that spelling (in the report's
+    ``country`` when it is known)."""
     from frontline.geo import resolve
     from frontline.geo.normalize import similarity
 
@@ -272,8 +357,9 @@ def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, i
         start, end = s_start + offset, s_start + offset + len(name)
         if name.lower() in _CALENDAR_WORDS | _DIRECTION_WORDS or any(a < end and start < b for a, b in actor_spans):
             continue
-        place = resolve(name)
-        if place is None or place.feature_code in _COUNTRY_CODES or place.feature_class not in ("P", "A"):
+        place = resolve(name, countries=(country,) if country else ())
+        if place is None or place.feature_code in _COUNTRY_CODES or place.feature_class not in ("P", "A") \
+                or (country and place.country != country):
             continue
         if similarity(name, place.name) >= _LOCATIVE_MIN_SIMILARITY:
             found.append(Toponym(start, end, name, place, 0.3, [place]))
@@ -297,8 +383,8 @@ def _in_country(t: Toponym, country: str | None) -> Toponym | None:
     """A toponym placed abroad when the report is about ``country``: its candidate in that country if it
     has one (or, when the geoparser was unsure, the gazetteer's entry of that name there), dropped if
     unsure and absent there, kept otherwise ("meeting in Rome" stays in Italy)."""
-    if country is None or t.place.country in (None, country):
-        return t
+    if country is None or t.place.country in (None, country) or t.place.feature_code in _COUNTRY_CODES:
+        return t  # a foreign country (or its demonym, "the Algerian border") is not a misread local place
     from frontline.geo import resolve
 
     home = next((c for c in t.candidates if c.country == country and c.feature_class in ("P", "A")), None)
@@ -332,10 +418,26 @@ def _event_places(toponyms: list[Toponym], text: str, country: str | None = None
 _REGION_WORDS = re.compile(r"^\W{0,2}(?:province|governorate|region|district|wilaya|state|county|oblast)\b", re.I)
 
 
+_COUNTRYSIDE_AFTER = re.compile(r"^\W{0,2}(?:province|governorate|countryside|region|wilaya)\b", re.I)
+_COUNTRYSIDE_BEFORE = re.compile(r"\b(?:countryside|province|governorate|outskirts|rural areas?) of\s+(?:the\s+)?$", re.I)
+
+
 def _city_or_region(t: Toponym, text: str) -> Toponym:
     """"Aleppo" is the city unless the text says the province: a first-level region that shares its
-    name with a city among the candidates gives way to the city."""
+    name with a city among the candidates gives way to the city, and the city gives way to the region
+    in "Homs countryside", "the countryside of Hama", "Idlib province"."""
     p = t.place
+    regional = bool(_COUNTRYSIDE_AFTER.match(text[t.end:t.end + 20]) or _COUNTRYSIDE_BEFORE.search(text[max(0, t.start - 40):t.start]))
+    if p.feature_class == "P" and regional:
+        region = next((c for c in t.candidates if (c.feature_code or "").startswith("ADM1") and c.country == p.country
+                       and fold(c.name) == fold(p.name)), None)
+        if region is None:
+            from frontline.geo import load_gazetteer
+
+            region = next((c for c in load_gazetteer().lookup(t.mention, countries=(p.country,), limit=10)
+                           if (c.feature_code or "").startswith("ADM1") and c.country == p.country
+                           and (fold(c.name) == fold(p.name) or fold(c.name) == fold(t.mention))), None)
+        return replace(t, place=region) if region else t
     if not (p.feature_code or "").startswith("ADM") or _REGION_WORDS.match(text[t.end:t.end + 20]):
         return t
     city = next((c for c in t.candidates if c.feature_class == "P" and c.country == p.country
@@ -457,7 +559,7 @@ def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool
     return t, bool(_ORIGIN_BEFORE.search(lead)), bool(_NEAR_BEFORE.search(lead))
 
 
-def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Place, para_text: str,
+def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: str | None, para_text: str,
                 actors: ActorDictionary, sources: list[Actor] = (), antecedent: str | None = None
                 ) -> tuple[str | None, str | None]:
     """(actor1, actor2): the agent and the target of the trigger.
@@ -469,7 +571,8 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Plac
     sentence's source ("The PFG said it had taken ...") is the agent when no other is named and no
     anaphor ("the group", "they") points at an ``antecedent``.
     """
-    before = [a for a in found if a.start < trigger.start]  # "US warplanes struck": the actor may share the trigger's words
+    # "US warplanes struck", "Warplanes bomb Douma": the actor may share the trigger's words
+    before = [a for a in found if a.start <= trigger.start]
     after = [a for a in found if a.start >= trigger.end]
     by = next((a for a in after if _PASSIVE_BY.match(sentence[trigger.end:a.start])), None)
     armed_before = [a for a in before if a.kind != "civilians"]
@@ -487,21 +590,23 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, place: Plac
         if agent is None and antecedent is None:
             agent = next((a for a in sources if a.kind not in ("civilians", *GENERIC_KINDS)), None)
         agent_name = agent.name if agent else None
-        target = next((a for a in after if a is not agent and a.name != agent_name), None)
+        # "drove IS militants out of": an actor inside the trigger's words is its object
+        inside = [a for a in found if trigger.start < a.start and a.end <= trigger.end and a.kind != "civilians"]
+        target = next((a for a in inside + after if a is not agent and a.name != agent_name), None)
         if target is None:
             target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
-    actor1 = _resolve_generic(agent, place, para_text, actors) if agent or passive else antecedent
-    actor2 = _resolve_generic(target, place, para_text, actors)
+    actor1 = _resolve_generic(agent, country, para_text, actors) if agent or passive else antecedent
+    actor2 = _resolve_generic(target, country, para_text, actors)
     return actor1, (actor2 if actor2 != actor1 else None)
 
 
-def _resolve_generic(actor: Actor | None, place: Place, para_text: str, actors: ActorDictionary) -> str | None:
+def _resolve_generic(actor: Actor | None, country: str | None, para_text: str, actors: ActorDictionary) -> str | None:
     if actor is None:
         return None
     if actor.kind == "generic_state":
-        return actors.government_of(place.country) or actor.name
+        return actors.government_of(country) or actor.name
     if actor.kind == "generic_rebel":  # "rebels", "the factions": the country's rebel coalition, if the dictionary has one
-        return actors.collective_of(place.country) or "Unidentified armed group"
+        return actors.collective_of(country) or "Unidentified armed group"
     if actor.kind == "generic_armed":
         named = [a for a in actors.find(para_text) if a.kind == "armed_group"]
         introduced = [a for a in named if _INTRODUCED.search(para_text[max(0, a.start - 30):a.start])]
@@ -524,9 +629,9 @@ def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: 
     return trigger.event_type, trigger.sub_event_type
 
 
-def _event_id(doc_id: str, start: int, end: int, place: Place, sub_type: str) -> str:
-    raw = f"{doc_id}|{start}|{end}|{place.geonameid}|{place.name}|{sub_type}"
+def _event_id(doc_id: str, start: int, end: int, place: Place | None, sub_type: str) -> str:
+    raw = f"{doc_id}|{start}|{end}|{place.geonameid if place else None}|{place.name if place else None}|{sub_type}"
     return "ev-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-__all__ = ["code_document", "complete_lists", "country_hint", "extract_events"]
+__all__ = ["code_document", "collection_country", "complete_lists", "country_hint", "extract_events"]

@@ -100,7 +100,7 @@ def load_ucdp_cases(path: str | Path, limit: int | None = None) -> list[Case]:
 
 def predict(cases: list[Case], progress=None, country: str | None = None) -> tuple[list[pd.DataFrame], float]:
     """Run each case's text through geoparse + the event coder; return events per case and seconds taken."""
-    from frontline.events import code_document
+    from frontline.events import code_document, collection_country
     from frontline.geo import load_gazetteer
     from frontline.store import event_row
 
@@ -108,10 +108,11 @@ def predict(cases: list[Case], progress=None, country: str | None = None) -> tup
     actors = actor_dictionary()
     out = []
     started = time.perf_counter()
-    for case in cases:
-        doc = Document(doc_id=case.doc_id, text=case.text, outlet=case.outlet, published=case.published,
-                       date_precision="day" if case.published else None)
-        _, events = code_document(doc, gazetteer, actors, country)
+    docs = [Document(doc_id=case.doc_id, text=case.text, outlet=case.outlet, published=case.published,
+                     date_precision="day" if case.published else None) for case in cases]
+    collection = None if country else collection_country(docs, gazetteer, actors)
+    for doc in docs:
+        _, events = code_document(doc, gazetteer, actors, country, collection)
         out.append(pd.DataFrame([event_row(e) for e in events]))
         if progress:
             progress()

@@ -602,7 +602,12 @@ _LOADED: dict[str, Gazetteer] = {}
 
 
 def gazetteer_path() -> Path:
-    return cache_dir() / f"gazetteer-v{CACHE_VERSION}.pkl"
+    """The cache file; its name changes with the code version and the shipped regions file, so an
+    edited regions file is picked up without a manual rebuild."""
+    import hashlib
+
+    digest = hashlib.sha1(REGIONS_FILE.read_bytes()).hexdigest()[:8]
+    return cache_dir() / f"gazetteer-v{CACHE_VERSION}-{digest}.pkl"
 
 
 def load_gazetteer(path: str | Path | None = None, *, rebuild: bool = False, source_dir: str | Path | None = None) -> Gazetteer:

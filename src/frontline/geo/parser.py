@@ -159,7 +159,11 @@ _AR_PREFIX = {"abu", "abou", "bou", "ben", "bin", "ibn", "beni", "bani", "wadi",
               "sheikh", "sidi", "marsa", "mersa", "hassi", "oued", "zawiyat", "bir"}
 
 
-def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, fuzzy_all: bool = False, max_tok: int = 6) -> tuple[list[Span], list]:
+def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set | None = None,
+               max_tok: int = 6) -> tuple[list[Span], list]:
+    """Candidate spans: exact gazetteer names, and transliteration variants. With ``countries`` (a hint)
+    any capitalised word may be a variant, but only of a place in those countries."""
+    fuzzy_all = bool(countries)
     toks = _tokens(text)
     n = len(toks)
     spans: list[Span] = []
@@ -189,7 +193,7 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, fuzzy_all: bool
             j += 1
         t0l = t0.lower()
         if (fuzzy and not lower_dir and t0[0].isupper() and not t0.isupper() and (best is None or best[0] == i)
-                and t0l not in _COMMON and t0l not in _CONNECT and t0l not in _TITLES):
+                and t0l not in _COMMON and (t0l not in _CONNECT or t0l in _AR_PREFIX) and t0l not in _TITLES):
             # transliteration variants: two-word names ("Ben Jawad", "Abu Grein") first, then single words.
             # Without a country hint only names that start with an Arabic generic/kinship word are tried
             # (single-word fuzzy matching costs precision and speed on general news, measured).
@@ -202,6 +206,8 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, fuzzy_all: bool
                 tries.append(i)
             for jj in tries:
                 cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72 if jj > i else 0.8)
+                if countries and not (jj > i and t0l in _AR_PREFIX):
+                    cand = [c for c in cand if gaz.cc[c[0]] in countries]
                 if cand:
                     sp = Span(s0, toks[jj][1], text[s0:toks[jj][1]], i, jj + 1, cands=cand[:30], fuzzy=True)
                     spans.append(sp)
@@ -709,10 +715,10 @@ def _hint_set(country_hint) -> set | None:
 def analyse(text: str, gaz: Gazetteer, *, country_hint=None, model: _Model | None = None, only: float | None = None):
     """Internal: spans with detection features/probabilities and ranked candidates."""
     model = model or get_model()
-    spans, toks = find_spans(text, gaz, fuzzy_all=bool(country_hint))
+    hint = _hint_set(country_hint)
+    spans, toks = find_spans(text, gaz, countries=hint)
     doc_lower, surnames = _doc_context(text, toks, gaz.first_names)
     add_doc_features(spans, text, toks, gaz, doc_lower, surnames)
-    hint = _hint_set(country_hint)
     for sp in spans:
         sp.p_det = model.score(model.det, sp.feats)
     if _RULES.get("person", True):

@@ -114,7 +114,7 @@ def certainty(sentence: str) -> str:
 # --- source attribution ----------------------------------------------------------------
 _SPEECH = r"(?:said|says|say|stated|states|reported|reports|announced|announces|claimed|claims|told|warned|confirmed|added|noted|declared|insisted)"
 _ACCORDING = re.compile(r"\baccording to ([^,.;:]+?)(?=[,.;:]|\s+(?:the|a|an)\s+\w+\s+(?:is|are|was|were|fears?|has|have)\b|$)", re.I)
-_X_SAID = re.compile(rf"(?P<src>(?:[A-Z“\"]|the |a |an |former |[0-9])[^,;:.!?]{{2,140}}?)(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bbeen)(?<!\bbe)\s+{_SPEECH}\b(?!\s+to\b|\s+of\b)", re.S)
+_X_SAID = re.compile(rf"(?P<src>(?:[A-Z“\"]|the |a |an |former |[0-9])[^,;:.!?]{{2,140}}?)(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bbeen)(?<!\bbe)\s+{_SPEECH}\b(?!\s+to\b|\s+of\b|\s+(?:the\s+)?(?:lives?|responsibility)\b|\s+\d)", re.S)
 _SAID_X = re.compile(rf"[,”\"]\s*{_SPEECH}\s+(?P<src>(?:the |a |an )?[A-Z][^,.;:!?]{{2,80}})")
 _LEADING_TIME = re.compile(
     r"^(?:(?:(?:on|in|by|since|last|early|late)\s+(?:\w+\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+\w+|"

@@ -61,18 +61,21 @@ def write_events_geojson(events: pd.DataFrame, path: str | Path) -> Path:
 
 
 def events_geodataframe(events: pd.DataFrame):
-    """Events as a GeoDataFrame (EPSG:4326); rows without coordinates keep an empty geometry."""
+    """Events as a GeoDataFrame (EPSG:4326); rows without coordinates have a missing (None) geometry."""
     import geopandas as gpd
 
     frame = events_frame(events)
     geometry = gpd.points_from_xy(frame["longitude"].astype("float64"), frame["latitude"].astype("float64"))
+    located = frame["longitude"].notna().to_numpy() & frame["latitude"].notna().to_numpy()
+    geometry = gpd.GeoSeries([g if ok else None for g, ok in zip(geometry, located)], index=frame.index,
+                             crs="EPSG:4326")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
 def write_events_geoparquet(events: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     gdf = events_geodataframe(events)
-    gdf[~gdf.geometry.is_empty].to_parquet(path)
+    gdf[gdf.geometry.notna()].to_parquet(path)
     return path
 
 

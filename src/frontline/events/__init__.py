@@ -77,8 +77,8 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
     The geoparser is told the country the report is about: ``country`` when the user knows it (ISO
     alpha-2), else the home country of the domestic actors it names; a report long enough to say
     where it is, with neither, is read a second time in the country its confident places share; a
-    report too short to say (a headline) and naming no confident place is read in the country of
-    its ``collection`` (see :func:`collection_country`).
+    report naming no confident place (a headline) is read in the country of its ``collection``
+    (see :func:`collection_country`).
     """
     from frontline.geo import geoparse
 
@@ -86,12 +86,13 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
     hint = country or country_hint(doc.text, actors)
     toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
     if hint is None:
+        # a long report is read again in the country its confident places name; one that names no
+        # confident place in its collection's (a headline that does name one keeps its first reading:
+        # a hint makes the geoparser try more spellings, which costs headlines more than it gains, measured)
         own = _document_country(doc.text, toponyms, actors)
-        if own is not None and len(doc.text) > _SECOND_PASS_MIN_CHARS:
-            # a report long enough to say where it is: read it again in the country its places name
-            toponyms = geoparse(doc.text, country_hint=own, gazetteer=gazetteer)
-        elif own is None and collection is not None:
-            toponyms = geoparse(doc.text, country_hint=collection, gazetteer=gazetteer)
+        second = collection if own is None else own if len(doc.text) > _SECOND_PASS_MIN_CHARS else None
+        if second is not None:
+            toponyms = geoparse(doc.text, country_hint=second, gazetteer=gazetteer)
     toponyms = complete_lists(doc.text, toponyms, actors)
     return toponyms, extract_events(doc, toponyms, actors, country or collection)
 
@@ -485,12 +486,17 @@ def _rank(event: Event) -> int:
     return _EFFECT_RANK.get(m.group(1), 5) if m else 5
 
 
+# a year, not a count ("more than 1650 raids", "1500 fighters")
+_YEAR = re.compile(r"(?<!than )(?<!about )(?<!over )(?<!nearly )(?<!some )\b(1[5-9]\d\d|20\d\d)\b"
+                   r"(?!\s+(?:[a-z]+s|people|men|women|children|personnel)\b)")
+
+
 def _old_year(text: str, published: str | None) -> bool:
     """A paragraph dated by a year long before publication is history, not news."""
     if not published:
         return False
     pub_year = int(published[:4])
-    years = [int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", text)]
+    years = [int(y) for y in _YEAR.findall(text)]
     return bool(years) and max(years) < pub_year - 3
 
 
@@ -556,7 +562,9 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
 def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool]:
     """(toponym, is an origin/distance reference, is "near" it) from the words just before the place."""
     lead = text[max(s_start, t.start - 60):t.start]
-    return t, bool(_ORIGIN_BEFORE.search(lead)), bool(_NEAR_BEFORE.search(lead))
+    # "the countryside of Hama" read as the province is inside it, not near it
+    inside_region = (t.place.feature_code or "").startswith("ADM1") and bool(_COUNTRYSIDE_BEFORE.search(lead))
+    return t, bool(_ORIGIN_BEFORE.search(lead)), bool(_NEAR_BEFORE.search(lead)) and not inside_region
 
 
 def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: str | None, para_text: str,

@@ -31,6 +31,8 @@ MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
 _TOKEN = re.compile(r"(?:W\.Va\.|W\.V\.|(?:Ala|Ariz|Ark|Calif|Cal|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kans?|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Nebr?|Nev|Okla|Ore|Pa|Penn|Tenn|Tex|Vt|Va|Wash|Wisc?|Wyo)\.(?=[\s,;:)\]\"'’]|$))|(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Pt|Ste)\.|[^\W\d_]+(?:-[^\W\d_]+)*(?:['’](?![sS]\b)[^\W\d_]+)*")
 _CONNECT = {"of", "the", "de", "del", "la", "le", "al", "el", "upon", "on", "du", "des", "da", "do", "dos", "das",
             "y", "and", "am", "an", "der", "di", "en", "sur", "ez", "es", "ad", "ar", "as", "ash", "at", "az", "bin", "ibn", "ben", "bani", "&"}
+# lower-case generic words that may end a known name ("Yarmouk basin", "Qalamoun mountains")
+_GENERIC_TAIL = {"basin", "valley", "plain", "plains", "mountains", "mountain", "desert", "dam", "lake", "river"}
 _DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "upper", "lower",
                "northeastern", "northwestern", "southeastern", "southwestern"}
 _LOC_PREP = {"in", "at", "from", "near", "to", "across", "outside", "into", "throughout", "towards", "toward", "around",
@@ -184,9 +186,9 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
                 gap = text[toks[j - 1][1]:sj]
                 if gap not in (" ", "-", " - ", ". ") and not (gap == " " or (gap.strip() == "" and "\n" not in gap and len(gap) <= 2)):
                     break
-                if not _is_cap(tj) and tj.lower() not in _CONNECT:
+                if not _is_cap(tj) and tj.lower() not in _CONNECT and tj.lower() not in _GENERIC_TAIL:
                     break
-            if _is_cap(tj):
+            if _is_cap(tj) or (j > i and tj.lower() in _GENERIC_TAIL):
                 key = norm(text[s0:ej])
                 if key in index:
                     best = (j, ej)
@@ -201,6 +203,10 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
             nxt_ok = i + 1 < n and text[e0:toks[i + 1][0]] == " " and _is_cap(toks[i + 1][2]) and toks[i + 1][2][0].isupper()
             tries = []
             if nxt_ok and (fuzzy_all or t0l in _AR_PREFIX):
+                # "Deir Az Zor", "Ras al Ain": a three-word name with an article in the middle, longest first
+                if (toks[i + 1][2].lower() in _CONNECT and i + 2 < n and text[toks[i + 1][1]:toks[i + 2][0]] in (" ", "-")
+                        and toks[i + 2][2][:1].isupper()):
+                    tries.append(i + 2)
                 tries.append(i + 1)
             if fuzzy_all and best is None and len(t0) >= 5:
                 tries.append(i)

@@ -183,12 +183,16 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     for index, (s_start, s_end) in enumerate(split_sentences(text)):
         sentence = text[s_start:s_end]
         subject, previous_subject = previous_subject, _first_actor(sentence, actors) or previous_subject
-        if modality(sentence) != "asserted":
+        sentence_modality = modality(sentence)
+        if sentence_modality == "question":
             continue
         para = next((i for i, (ps, pe) in enumerate(paras) if ps <= s_start < pe), None)
         if para is not None and historical[para]:
             continue
-        triggers = find_triggers(sentence)
+        # "Regime forces advance in Aleppo and seek to secure its airport": the advance is asserted even
+        # though the sentence goes on to an aim; a trigger counts when the sentence up to its clause is
+        triggers = [tr for tr in find_triggers(sentence) if sentence_modality == "asserted"
+                    or modality(sentence[:_clause_end(sentence, tr.end)]) == "asserted"]
         if not triggers:
             continue
         source = attribution(sentence)
@@ -242,9 +246,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             previous = by_place.get(key)
             if previous is None or _EFFECT_RANK[trigger.effect] < _rank(previous):
                 by_place[key] = event
-        precise_countries = {e.place.country for e in by_place.values() if e.geo_precision < GEO_PRECISION_REGION}
-        sentence_events = sorted((e for e in by_place.values()
-                                  if not (e.geo_precision >= GEO_PRECISION_REGION and e.place.country in precise_countries)),
+        sentence_events = sorted((e for e in by_place.values() if not _covered(e, by_place.values())),
                                  key=lambda e: e.event_id)
         if fat and sentence_events:
             lethal = [e for e in sentence_events if e.event_type != "Strategic developments"] or sentence_events
@@ -254,6 +256,26 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
                                          fatalities_high=fat.high)
         events.extend(sentence_events)
     return _merge_repeats(events or unlocated)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:…]|\s(?:and|but|while|as|after|before|in an attempt|in order)\s|\s[–—-]\s")
+
+
+def _clause_end(sentence: str, position: int) -> int:
+    m = _CLAUSE_BREAK.search(sentence, position)
+    return m.start() if m else len(sentence)
+
+
+def _covered(event: Event, others) -> bool:
+    """A country- or province-level event that a more precise one of the same sentence lies in
+    ("fighting in Libya ... in Sirte", "Idlib province ... in Saraqib")."""
+    p = event.place
+    if event.geo_precision < GEO_PRECISION_REGION:
+        return False
+    inner = [o.place for o in others if o.geo_precision < GEO_PRECISION_REGION and o.place.country == p.country]
+    if p.feature_code in _COUNTRY_CODES:
+        return bool(inner)
+    return bool(p.admin1) and any(i.admin1 == p.admin1 for i in inner)
 
 
 _VIOLENT = ("take", "retake", "attack", "contest", "casualties")
@@ -394,7 +416,20 @@ def _in_country(t: Toponym, country: str | None) -> Toponym | None:
         home = home if home is not None and home.country == country else None
     if home is not None:
         return replace(t, place=home)
-    return t if t.score >= _CONFIDENT else None
+    # a village abroad is more likely a misread local name than news from elsewhere ("Arbin" in France)
+    prominent = (t.place.population or 0) >= _PROMINENT_POPULATION or t.place.feature_code in ("PPLC", "PPLA", "ADM1")
+    return t if t.score >= _CONFIDENT and prominent else None
+
+
+_PROMINENT_POPULATION = 50_000
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|across|throughout|within|on|at|near|over|to)\s+(?:the\s+)?$", re.I)
+
+
+def _foreign_country_as_actor(t: Toponym, text: str, country: str | None) -> bool:
+    """Another country named in a report about ``country`` without a locative before it is an actor or a
+    source ("warplanes of the regime and Russia", "Turkey says"), not where the event happened."""
+    return (country is not None and t.place.feature_code in _COUNTRY_CODES and t.place.country != country
+            and not _LOCATIVE_BEFORE.search(text[max(0, t.start - 20):t.start]))
 
 
 def _event_places(toponyms: list[Toponym], text: str, country: str | None = None) -> list[Toponym]:
@@ -412,6 +447,8 @@ def _event_places(toponyms: list[Toponym], text: str, country: str | None = None
             others.remove(t.place.country)
         if _FACILITY_AFTER.match(text[t.end:t.end + 25]) and t.place.country not in others:
             continue
+        if _foreign_country_as_actor(t, text, country):
+            continue
         usable.append(t)
     return usable
 
@@ -420,7 +457,7 @@ _REGION_WORDS = re.compile(r"^\W{0,2}(?:province|governorate|region|district|wil
 
 
 _COUNTRYSIDE_AFTER = re.compile(r"^\W{0,2}(?:province|governorate|countryside|region|wilaya)\b", re.I)
-_COUNTRYSIDE_BEFORE = re.compile(r"\b(?:countryside|province|governorate|outskirts|rural areas?) of\s+(?:the\s+)?$", re.I)
+_COUNTRYSIDE_BEFORE = re.compile(r"\b(?:countryside|province|governorate|rural areas?) of\s+(?:the\s+)?$", re.I)
 
 
 def _city_or_region(t: Toponym, text: str) -> Toponym:
@@ -439,10 +476,11 @@ def _city_or_region(t: Toponym, text: str) -> Toponym:
                            if (c.feature_code or "").startswith("ADM1") and c.country == p.country
                            and (fold(c.name) == fold(p.name) or fold(c.name) == fold(t.mention))), None)
         return replace(t, place=region) if region else t
-    if not (p.feature_code or "").startswith("ADM") or _REGION_WORDS.match(text[t.end:t.end + 20]):
+    if regional or not (p.feature_code or "").startswith("ADM") or _REGION_WORDS.match(text[t.end:t.end + 20]):
         return t
     city = next((c for c in t.candidates if c.feature_class == "P" and c.country == p.country
-                 and c.name.lower() == p.name.lower()), None)
+                 and (fold(c.name) in (fold(p.name), fold(t.mention))
+                      or (c.feature_code == "PPLA" and c.admin1 and c.admin1 == p.admin1))), None)
     return replace(t, place=city) if city else t
 
 
@@ -551,10 +589,9 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
             prev, cur = items[i - 1], items[i]
             if (prev[1] or prev[2]) and _COORDINATION.match(text[prev[0].end:cur[0].start]):
                 items[i] = (cur[0], prev[1], prev[2])  # "from ... Iraq and Syria": both are origins
-    any_inside = any(not origin and not near for items in pairs.values() for _, origin, near in items)
     for trigger, items in pairs.items():
         inside = [(t, False) for t, origin, near in items if not origin and not near]
-        near_only = [] if any_inside else [(t, True) for t, origin, near in items if not origin and near]
+        near_only = [(t, True) for t, origin, near in items if not origin and near]
         for t, near in inside or near_only[:1]:
             yield trigger, t, near
 

@@ -397,15 +397,22 @@ def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionar
         return hint
     counts: dict[str, int] = {}
     for t in toponyms:
-        if t.place is not None and t.place.country and t.score >= _CONFIDENT:
-            counts[t.place.country] = counts.get(t.place.country, 0) + 1
+        if t.place is None or not t.place.country or t.score < _CONFIDENT:
+            continue
+        if t.place.feature_code in _COUNTRY_CODES and not _LOCATIVE_BEFORE.search(text[max(0, t.start - 20):t.start]):
+            continue  # "U.S. official", "Turkey says": a country named as an actor says nothing of where
+        if _FACILITY_AFTER.match(text[t.end:t.end + 25]):
+            continue  # nor does a building named after a place ("the Ouagadougou conference centre")
+        counts[t.place.country] = counts.get(t.place.country, 0) + 1
     return max(counts, key=counts.get) if counts else None
 
 
-def _in_country(t: Toponym, country: str | None) -> Toponym | None:
+def _in_country(t: Toponym, country: str | None, at_home: bool = False) -> Toponym | None:
     """A toponym placed abroad when the report is about ``country``: its candidate in that country if it
     has one (or, when the geoparser was unsure, the gazetteer's entry of that name there), dropped if
-    unsure and absent there, kept otherwise ("meeting in Rome" stays in Italy)."""
+    unsure and absent there, kept otherwise ("meeting in Rome" stays in Italy). When the report's other
+    places are at home and it does not name that country (``at_home``), only a city of a million or a
+    capital abroad is believed ("al-Marj area in the Eastern Ghouta" is not Al Marj in Libya)."""
     if country is None or t.place.country in (None, country) or t.place.feature_code in _COUNTRY_CODES:
         return t  # a foreign country (or its demonym, "the Algerian border") is not a misread local place
     from frontline.geo import resolve
@@ -417,11 +424,13 @@ def _in_country(t: Toponym, country: str | None) -> Toponym | None:
     if home is not None:
         return replace(t, place=home)
     # a village abroad is more likely a misread local name than news from elsewhere ("Arbin" in France)
-    prominent = (t.place.population or 0) >= _PROMINENT_POPULATION or t.place.feature_code in ("PPLC", "PPLA", "ADM1")
+    if at_home:
+        prominent = (t.place.population or 0) >= 1_000_000 or t.place.feature_code == "PPLC"
+    else:
+        prominent = (t.place.population or 0) >= 50_000 or t.place.feature_code in ("PPLC", "PPLA", "ADM1")
     return t if t.score >= _CONFIDENT and prominent else None
 
 
-_PROMINENT_POPULATION = 50_000
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|across|throughout|within|on|at|near|over|to)\s+(?:the\s+)?$", re.I)
 
 
@@ -438,7 +447,11 @@ def _event_places(toponyms: list[Toponym], text: str, country: str | None = None
     datelines = [(s + m.start(), s + m.end()) for s, e in paragraphs(text) for m in [_DATELINE.match(text[s:e])] if m]
     resolved = [_city_or_region(t, text) for t in toponyms if t.place is not None
                 and not any(a <= t.start < b for a, b in datelines)]
-    resolved = [t for t in (_in_country(t, country) for t in resolved) if t is not None]
+    # beside places at home, a town abroad needs its country named too ("into Tunisia ... Kasserine")
+    at_home = any(t.place.country == country for t in resolved)
+    named = {t.place.country for t in resolved if t.place.feature_code in _COUNTRY_CODES}
+    resolved = [t for t in (_in_country(t, country, at_home and t.place.country not in named) for t in resolved)
+                if t is not None]
     countries = [t.place.country for t in resolved if t.place.country]
     usable = []
     for t in resolved:

@@ -290,12 +290,13 @@ def _effects(df: pd.DataFrame, params: ControlParams) -> pd.DataFrame:
             parts.append(pd.DataFrame({"row": sub.index, "actor_name": sub[col].astype(str).values, "kind": kind,
                                        "weight": (sub["w"] * weight).values}))
 
-    add(take, "actor1", GAIN, params.w_take)
-    add(take, "actor2", LOSE, params.w_take)
-    add(base, "actor1", GAIN, params.w_base)
-    # a battle *in* a place contests it; a battle only *near* it (geo_precision 2) is fresh evidence
-    # that both sides are around, nothing more
+    # a battle or a taking *in* a place contests or moves it; one only *near* it (geo_precision 2:
+    # "moved into the hills south-east of Tripoli") is fresh evidence that the sides are around, nothing more
     inside = df["gp"] <= 1
+    add(take & inside, "actor1", GAIN, params.w_take)
+    add(take & inside, "actor2", LOSE, params.w_take)
+    add(take & ~inside, "actor1", PRESENCE, params.w_presence)
+    add(base, "actor1", GAIN, params.w_base)
     add(battle & inside, "actor1", CONTEST, params.w_battle)
     add(battle & inside, "actor2", CONTEST, params.w_battle)
     add(battle & ~inside, "actor1", PRESENCE, 0.0)

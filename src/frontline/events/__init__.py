@@ -154,12 +154,24 @@ def complete_lists(text: str, toponyms: list[Toponym], actors: ActorDictionary) 
             if any(start < e and s < end for s, e in taken + actor_spans) or name.lower() in _CALENDAR_WORDS:
                 continue
             place = resolve(name, countries=(country,))
-            if place is None or place.country != country:
+            if place is None or place.country != country or not _spelled_like(name, place):
                 continue
             if min(distance_km(place, t.place) for t in siblings) > _MAX_SIBLING_KM:
                 continue
             added.append(Toponym(start, end, name, place, round(score * 0.8, 3), [place]))
     return sorted(toponyms + added, key=lambda t: t.start)
+
+
+def _spelled_like(name: str, place: Place) -> bool:
+    """Whether ``name`` is one of the gazetteer's names for ``place`` or nearly its spelling (not a
+    loose transliteration match: "Sabri" is not Sabratha)."""
+    from frontline.geo import load_gazetteer
+    from frontline.geo.normalize import similarity
+
+    gaz = load_gazetteer()
+    if any(gaz.place(i).geonameid == place.geonameid and gaz.place(i).name == place.name for i, _ in gaz.exact(name)):
+        return True
+    return similarity(name, place.name) >= _LOCATIVE_MIN_SIMILARITY
 
 
 def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictionary | None = None,
@@ -371,7 +383,6 @@ def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, i
     geoparser did not pick up and the gazetteer knows under nearly that spelling (in the report's
     ``country`` when it is known)."""
     from frontline.geo import resolve
-    from frontline.geo.normalize import similarity
 
     found = []
     names = [(m.start("names") + n.start(), n.group(0)) for m in _LOCATIVE.finditer(sentence)
@@ -384,7 +395,7 @@ def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, i
         if place is None or place.feature_code in _COUNTRY_CODES or place.feature_class not in ("P", "A") \
                 or (country and place.country != country):
             continue
-        if similarity(name, place.name) >= _LOCATIVE_MIN_SIMILARITY:
+        if _spelled_like(name, place):
             found.append(Toponym(start, end, name, place, 0.3, [place]))
     return found
 
@@ -396,9 +407,12 @@ def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionar
     if hint:
         return hint
     counts: dict[str, int] = {}
+    datelines = [(s + m.start(), s + m.end()) for s, e in paragraphs(text) for m in [_DATELINE.match(text[s:e])] if m]
     for t in toponyms:
         if t.place is None or not t.place.country or t.score < _CONFIDENT:
             continue
+        if any(a <= t.start < b for a, b in datelines):
+            continue  # "WASHINGTON - ": where the report was filed
         if t.place.feature_code in _COUNTRY_CODES and not _LOCATIVE_BEFORE.search(text[max(0, t.start - 20):t.start]):
             continue  # "U.S. official", "Turkey says": a country named as an actor says nothing of where
         if _FACILITY_AFTER.match(text[t.end:t.end + 25]):

@@ -552,7 +552,9 @@ class Gazetteer:
         from rapidfuzz import process
         from rapidfuzz.fuzz import ratio
 
-        for _f, score, j in process.extract(fold(name), folded, scorer=ratio, score_cutoff=min_sim * 100, limit=None):
+        for f, score, j in process.extract(fold(name), folded, scorer=ratio, score_cutoff=min_sim * 100, limit=None):
+            if len(f) < _MIN_FUZZY_KEY:
+                continue  # "Al Harah" (folded "hara", an old quarter's name) is too short to be a variant of "Harwa"
             key, sim = keys[j], score / 100.0
             for i, m in self.exact(key)[:limit]:
                 if i not in out or sim > out[i][1]:
@@ -599,6 +601,7 @@ class Gazetteer:
 
 
 _LOADED: dict[str, Gazetteer] = {}
+_MIN_FUZZY_KEY = 5  # folded letters a gazetteer name needs before a transliteration variant may match it
 
 
 def gazetteer_path() -> Path:

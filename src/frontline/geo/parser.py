@@ -31,6 +31,9 @@ MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
 _TOKEN = re.compile(r"(?:W\.Va\.|W\.V\.|(?:Ala|Ariz|Ark|Calif|Cal|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kans?|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Nebr?|Nev|Okla|Ore|Pa|Penn|Tenn|Tex|Vt|Va|Wash|Wisc?|Wyo)\.(?=[\s,;:)\]\"'’]|$))|(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Pt|Ste)\.|[^\W\d_]+(?:-[^\W\d_]+)*(?:['’](?![sS]\b)[^\W\d_]+)*")
 _CONNECT = {"of", "the", "de", "del", "la", "le", "al", "el", "upon", "on", "du", "des", "da", "do", "dos", "das",
             "y", "and", "am", "an", "der", "di", "en", "sur", "ez", "es", "ad", "ar", "as", "ash", "at", "az", "bin", "ibn", "ben", "bani", "&"}
+# a one-word transliteration variant may differ by about one letter in six ("Harwa" ~ "Harawa"), not
+# one in five ("Sabri" is not "Sabra")
+_SINGLE_WORD_MIN_SIM = 0.85
 # lower-case generic words that may end a known name ("Yarmouk basin", "Qalamoun mountains")
 _GENERIC_TAIL = {"basin", "valley", "plain", "plains", "mountains", "mountain", "desert", "dam", "lake", "river"}
 _DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "upper", "lower",
@@ -211,7 +214,7 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
             if fuzzy_all and best is None and len(t0) >= 5:
                 tries.append(i)
             for jj in tries:
-                cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72 if jj > i else 0.8)
+                cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72 if jj > i else _SINGLE_WORD_MIN_SIM)
                 if countries and not (jj > i and t0l in _AR_PREFIX):
                     cand = [c for c in cand if gaz.cc[c[0]] in countries]
                 if cand:

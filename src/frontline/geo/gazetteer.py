@@ -552,9 +552,10 @@ class Gazetteer:
         from rapidfuzz import process
         from rapidfuzz.fuzz import ratio
 
-        for f, score, j in process.extract(fold(name), folded, scorer=ratio, score_cutoff=min_sim * 100, limit=None):
-            if len(f) < _MIN_FUZZY_KEY:
-                continue  # "Al Harah" (folded "hara", an old quarter's name) is too short to be a variant of "Harwa"
+        query = fold(name)
+        for f, score, j in process.extract(query, folded, scorer=ratio, score_cutoff=min_sim * 100, limit=None):
+            if len(f) < _SHORT_KEY and len(f) != len(query):
+                continue  # a short name ("Al Harah", folded "hara") varies by a letter, it does not gain one ("Harwa")
             key, sim = keys[j], score / 100.0
             for i, m in self.exact(key)[:limit]:
                 if i not in out or sim > out[i][1]:
@@ -601,7 +602,7 @@ class Gazetteer:
 
 
 _LOADED: dict[str, Gazetteer] = {}
-_MIN_FUZZY_KEY = 5  # folded letters a gazetteer name needs before a transliteration variant may match it
+_SHORT_KEY = 5  # folded names shorter than this match only variants of the same length
 
 
 def gazetteer_path() -> Path:

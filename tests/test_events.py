@@ -169,3 +169,28 @@ def test_report_without_a_place_keeps_its_event_unlocated():
     assert event.event_date == "2016-05-05" and event.fatalities_best == 115
     # a sentence without a named actor is not an event
     assert _events("115 people were killed yesterday") == []
+
+
+def test_a_place_that_names_whose_forces_is_not_the_event_place():
+    events = _events("Islamic State fighters took over the air base south of Sirte after Misrata's 166 Brigade "
+                     "abandoned its positions.")
+    assert all(e.place is None or e.place.name != "Misratah" for e in events)
+
+
+def test_a_relative_clause_describes_it_does_not_locate():
+    text = ("Islamic State fighters have taken control of Buwayrat al-Hasun (Bouyrat), close to Abu Grein, "
+            "which is regarded as the gateway to Misrata's territory.")
+    events = code_document(Document(doc_id="t", text=text, published="2015-06-15"), country="LY")[1]
+    assert [e.location for e in events] == ["Buwayrat al-Hasun"]
+    assert events[0].actor1 == "Islamic State" and events[0].place.country == "LY"
+
+
+def test_a_place_held_briefly_was_raided_not_taken():
+    [event] = _events("Islamic State militants briefly took over the security directorate in Sabratha overnight.")
+    assert event.sub_event_type == "Armed clash"
+
+
+def test_a_clause_with_an_aim_still_asserts_what_happened():
+    events = _events("The regime forces advance again in Aleppo and seek to secure its airport")
+    assert [e.place.country for e in events] == ["SY"]
+    assert _events("The regime forces seek to advance in Aleppo") == []

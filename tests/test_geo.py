@@ -222,3 +222,18 @@ def test_bench_small_sample(gaz, shared):
     assert fl["e2e161"] > gt["e2e161"]
     assert 0 <= fl["resolution"]["acc161"] <= 1 and fl["resolution"]["auc"] < gt["resolution"]["auc"]
     assert res["macro"]["frontline"]["e2e161"] == pytest.approx(fl["e2e161"])
+
+
+def test_a_bracketed_name_after_a_place_is_its_alias():
+    from frontline.geo import geoparse
+
+    text = "They have taken control of Buwayrat al-Hasun (Bouyrat), 78 km west of Sirte."
+    tops = {t.mention: t.place for t in geoparse(text, country_hint="LY")}
+    assert tops["Bouyrat"] == tops["Buwayrat al-Hasun"] and tops["Bouyrat"].country == "LY"
+
+
+def test_osm_places_merge_into_the_geonames_town_they_duplicate():
+    from frontline.geo import load_gazetteer
+
+    hits = load_gazetteer().lookup("Ben Jawad", countries=["LY"])
+    assert len([p for p in hits if abs(p.lat - 30.804) < 0.05 and abs(p.lon - 18.077) < 0.05]) == 1

@@ -136,3 +136,11 @@ def test_parse_number():
 
 def test_modality_reads_typographic_apostrophes():
     assert modality("From there, it’s on to Rome, with the pope as the first target.") == "future"
+
+
+def test_the_longer_of_overlapping_actor_names_wins():
+    from frontline.nlp import actor_dictionary
+
+    found = actor_dictionary().find("The Islamic State in Iraq and the Levant (ISIL) extended its hold")
+    assert [(a.name, a.mention) for a in found] == [("Islamic State", "Islamic State in Iraq and the Levant"),
+                                                    ("Islamic State", "ISIL")]

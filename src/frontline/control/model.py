@@ -599,7 +599,8 @@ def estimate_control(events_df: pd.DataFrame, actor=None, region=None, date_from
 def _run_states(eff: pd.DataFrame, places: pd.DataFrame, frame, params: ControlParams, days: np.ndarray,
                 prob: np.ndarray, n_act: int) -> None:
     h = float(params.half_life_days)
-    # support (fresh evidence) times per (place, actor): effects other than LOSE within support_km
+    # support (fresh evidence) times per (place, actor): gains and presence within support_km. Losses and
+    # fighting do not count: an actor besieged in one town does not thereby hold the towns around it
     px, py = frame.xy(places.lon.to_numpy(float), places.lat.to_numpy(float))
     pts = np.column_stack([px, py])
     ev_places = np.unique(eff.place.to_numpy())
@@ -607,7 +608,7 @@ def _run_states(eff: pd.DataFrame, places: pd.DataFrame, frame, params: ControlP
     neigh = tree.query_ball_point(pts[ev_places], params.support_km * 1000)
     pairs = pd.DataFrame([(int(j), int(i)) for j, lst in zip(ev_places, neigh) for i in lst],
                          columns=["src", "place"])
-    sup = eff[eff.kind != LOSE][["place", "actor", "day"]].drop_duplicates().rename(columns={"place": "src"})
+    sup = eff[~eff.kind.isin([LOSE, CONTEST])][["place", "actor", "day"]].drop_duplicates().rename(columns={"place": "src"})
     sup = sup.merge(pairs, on="src")[["place", "actor", "day"]].drop_duplicates().sort_values(["place", "actor", "day"])
     support: dict[tuple[int, int], np.ndarray] = {
         k: g.day.to_numpy() for k, g in sup.groupby(["place", "actor"], sort=False)}

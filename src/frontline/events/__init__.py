@@ -214,7 +214,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         in_source = [a for a in all_actors if src_span and src_span[0] <= s_start + a.start < src_span[1]]
         sentence_actors = [a for a in all_actors if a not in in_source]
         named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
-        places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)]
+        places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)
+                  and not _names_an_actor(t, text, s_start, sentence_actors)]
         detected = [(t.start, t.end) for t in toponyms if s_start <= t.start < s_end]
         places = sorted(places + [_city_or_region(t, text) for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
                                                                                   for a in all_actors], doc_country)
@@ -233,7 +234,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
             antecedent = _antecedent(sentence, subject, main_group, toponym.place.country, para_text, actors)
             actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place.country, para_text, actors, in_source,
-                                         antecedent)
+                                         antecedent, main_group)
             if actor2 == actor1:
                 actor2 = None
             event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
@@ -306,7 +307,7 @@ def _unlocated_event(doc: Document, index: int, s_start: int, s_end: int, trigge
     trigger = min(violent, key=lambda t: (_EFFECT_RANK[t.effect], t.start))
     antecedent = _antecedent(sentence, subject, main_group, country, para_text, actors)
     actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, country, para_text, actors, in_source,
-                                 antecedent)
+                                 antecedent, main_group)
     named = [a for a in sentence_actors if a.kind != "civilians"]
     if not named and antecedent is None:
         return None
@@ -348,7 +349,7 @@ def _antecedent(sentence: str, subject: Actor | None, main_group: str | None, co
             return subject.name
         return main_group
     if _PRONOUN.search(sentence) and subject is not None:
-        return _resolve_generic(subject, country, para_text, actors)
+        return _resolve_generic(subject, country, para_text, actors, main_group)
     return None
 
 
@@ -604,7 +605,10 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
                 best = min(between, key=lambda tr: (_EFFECT_RANK[tr.effect], rel - tr.end))
             else:
                 best = previous_trigger or before[-1]
-            pairs.setdefault(best, []).append(_with_role(t, text, s_start))
+            role = _with_role(t, text, s_start)
+            if _RELATIVE.search(text[s_start + best.end:t.start]):
+                role = (t, True, False)  # "..., which is the gateway to Misrata": a description, not the place
+            pairs.setdefault(best, []).append(role)
             previous_trigger = best
         else:
             leading.append(t)
@@ -623,6 +627,16 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
             yield trigger, t, near
 
 
+def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[Actor]) -> bool:
+    """"Misrata's 166 Brigade", "Derna's Shura Council": a place whose possessive introduces an actor
+    says whose forces they are, not where the event happened."""
+    m = re.match(r"[’']s\s+", text[t.end:t.end + 4])
+    return bool(m) and any(s_start + a.start == t.end + m.end() for a in sentence_actors)
+
+
+_RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b", re.I)
+
+
 def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool]:
     """(toponym, is an origin/distance reference, is "near" it) from the words just before the place."""
     lead = text[max(s_start, t.start - 60):t.start]
@@ -632,8 +646,7 @@ def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool
 
 
 def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: str | None, para_text: str,
-                actors: ActorDictionary, sources: list[Actor] = (), antecedent: str | None = None
-                ) -> tuple[str | None, str | None]:
+                actors: ActorDictionary, sources: list[Actor] = (), antecedent: str | None = None, main_group: str | None = None) -> tuple[str | None, str | None]:
     """(actor1, actor2): the agent and the target of the trigger.
 
     The agent is the last armed actor before the trigger, or the one after "by"; in the passive
@@ -667,12 +680,15 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: st
         target = next((a for a in inside + after if a is not agent and a.name != agent_name), None)
         if target is None:
             target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
-    actor1 = _resolve_generic(agent, country, para_text, actors) if agent or passive else antecedent
-    actor2 = _resolve_generic(target, country, para_text, actors)
+    actor1 = _resolve_generic(agent, country, para_text, actors, main_group) if agent or passive else antecedent
+    actor2 = _resolve_generic(target, country, para_text, actors, main_group)
     return actor1, (actor2 if actor2 != actor1 else None)
 
 
-def _resolve_generic(actor: Actor | None, country: str | None, para_text: str, actors: ActorDictionary) -> str | None:
+def _resolve_generic(actor: Actor | None, country: str | None, para_text: str, actors: ActorDictionary,
+                     main_group: str | None = None) -> str | None:
+    """The actor a generic mention stands for: the country's forces, its rebel coalition, or the armed group
+    the paragraph (else the report) is about."""
     if actor is None:
         return None
     if actor.kind == "generic_state":
@@ -684,7 +700,7 @@ def _resolve_generic(actor: Actor | None, country: str | None, para_text: str, a
         introduced = [a for a in named if _INTRODUCED.search(para_text[max(0, a.start - 30):a.start])]
         if introduced or named:
             return (introduced or named)[0].name
-        return actor.name
+        return main_group or actor.name
     return actor.name
 
 

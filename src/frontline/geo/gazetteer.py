@@ -33,7 +33,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 13
+CACHE_VERSION = 14
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -379,6 +379,7 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
             except Exception:
                 continue
             pop_of = {"city": 100000, "town": 15000, "village": 2000, "hamlet": 200}
+            known_lat, known_lon = np.asarray(b.lat), np.asarray(b.lon)
             for n, p in enumerate(data.get("data") or []):
                 names = (p.get("name") or [{}])[0]
                 en = names.get("en") or names.get("fr") or names.get("it") or names.get("de")
@@ -386,8 +387,12 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
                     continue
                 lat, lon = float(p["latitude"]), float(p["longitude"])
                 cc = "LY" if "libya" in f.name.lower() else ""
-                # skip when a GeoNames town of the same name lies within 10 km
+                # the same town when a GeoNames town of the same name lies within 10 km, or one of the same
+                # consonant skeleton within 3 km ("Ben Jawwad" is GeoNames' "Bin Jawwad")
                 dup = [i for i in b.index.get(norm(en), {}) if b.kind[i] == K_CITY and abs(b.lat[i] - lat) < 0.1 and abs(b.lon[i] - lon) < 0.1]
+                if not dup:
+                    near = np.flatnonzero((np.abs(known_lat - lat) < 0.03) & (np.abs(known_lon - lon) < 0.03))
+                    dup = [int(i) for i in near if b.kind[i] == K_CITY and skeleton(b.name[i]) == skeleton(en)]
                 if dup:
                     i = dup[0]
                     for lang in ("en", "fr", "it", "de", "es"):
@@ -403,12 +408,6 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
                     words = nm_.split()
                     if len(words) > 1 and words[0].lower() in _GENERIC:
                         b.name_it(i, " ".join(words[1:]), M_PARTIAL)
-                continue
-                i = b.add(-(3_000_000 + int(p.get("id", n))), en, lat, lon, cc, "", K_CITY, "PPL", pop_of.get(p.get("type"), 500))
-                b.name_it(i, en, M_PRIMARY)
-                for lang in ("fr", "it", "de", "es"):
-                    if names.get(lang):
-                        b.name_it(i, names[lang], M_ALT)
 
     g = Gazetteer._from_builder(b)
     g.first_names = _first_names()

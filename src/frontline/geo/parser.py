@@ -203,7 +203,7 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
             # Without a country hint only names that start with an Arabic generic/kinship word are tried
             # (single-word fuzzy matching costs precision and speed on general news, measured).
             done = False
-            nxt_ok = i + 1 < n and text[e0:toks[i + 1][0]] == " " and _is_cap(toks[i + 1][2]) and toks[i + 1][2][0].isupper()
+            nxt_ok = i + 1 < n and text[e0:toks[i + 1][0]] == " " and _is_cap(toks[i + 1][2]) and (toks[i + 1][2][0].isupper() or "-" in toks[i + 1][2])
             tries = []
             if nxt_ok and (fuzzy_all or t0l in _AR_PREFIX):
                 # "Deir Az Zor", "Ras al Ain": a three-word name with an article in the middle, longest first
@@ -757,7 +757,17 @@ def geoparse(text: str, *, country_hint: str | None = None, gazetteer: Gazetteer
         score = sp.p_det * model.score(model.calib, calib_features(r))
         out.append(Toponym(start=sp.start, end=sp.end, mention=sp.text, place=gaz.place(best),
                            score=round(float(score), 4), candidates=[gaz.place(c) for c, _, _ in r[:5]]))
-    return out
+    return _parenthesised_aliases(text, out)
+
+
+def _parenthesised_aliases(text: str, toponyms: list[Toponym]) -> list[Toponym]:
+    """"Buwayrat al-Hasun (Bouyrat)": a name in brackets right after a place is another name for it."""
+    for k in range(1, len(toponyms)):
+        prev, cur = toponyms[k - 1], toponyms[k]
+        if text[prev.end:cur.start] == " (" and text[cur.end:cur.end + 1] == ")" and cur.place != prev.place:
+            toponyms[k] = Toponym(start=cur.start, end=cur.end, mention=cur.mention, place=prev.place,
+                                  score=min(cur.score, prev.score), candidates=[prev.place] + cur.candidates[:4])
+    return toponyms
 
 
 def resolve(name: str, *, countries: tuple[str, ...] = (), near: tuple[float, float] | None = None,

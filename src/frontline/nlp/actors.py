@@ -77,22 +77,23 @@ class ActorDictionary:
         return next((e.name for e in self.entries.values() if e.collective and e.country == country), None)
 
     def find(self, text: str) -> list[Actor]:
-        """Non-overlapping actor mentions in ``text``, longest first at each position."""
+        """Non-overlapping actor mentions in ``text``, in text order; the longer of two overlapping wins."""
         spans = []
         for regex in (self._exact, self._folded):
             if regex is None:
                 continue
             for m in regex.finditer(text):
-                alias = m.group(0)
+                alias = m.group(1)
                 name = self._alias_to_name.get(alias) or self._alias_to_name.get(alias.lower())
                 if name:
-                    spans.append((m.start(), m.end(), alias, name))
-        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+                    spans.append((m.start(1), m.end(1), alias, name))
+        # the longest mentions win overlaps, then they are read in text order
+        chosen: list[tuple] = []
+        for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+            if not any(span[0] < c[1] and c[0] < span[1] for c in chosen):
+                chosen.append(span)
         found: list[Actor] = []
-        last_end = -1
-        for start, end, alias, name in spans:
-            if start < last_end:
-                continue
+        for start, end, alias, name in sorted(chosen):
             entry = self.entries[name]
             previous = found[-1] if found else None
             if previous is not None and entry.kind in GENERIC_KINDS and previous.kind not in GENERIC_KINDS \
@@ -102,7 +103,6 @@ class ActorDictionary:
             else:
                 found.append(Actor(actor_id=name, name=name, start=start, end=end, mention=alias,
                                    kind=entry.kind, country=entry.country))
-            last_end = end
         return found
 
 
@@ -115,7 +115,9 @@ def _alternation(aliases: list[str], flags: int) -> re.Pattern | None:
         return None
     body = "|".join(re.sub(r"[’']", "['’]", re.escape(a).replace(r"\ ", r"\s+"))
                     for a in sorted(set(aliases), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+    # a lookahead finds a match at every position, so that "the Islamic State" does not hide
+    # "Islamic State in Iraq and the Levant" starting inside it
+    return re.compile(rf"(?<![\w-])(?=((?:{body}))(?![\w-]))", flags)
 
 
 def _parse(data: dict, source: str) -> list[ActorEntry]:

@@ -194,3 +194,9 @@ def test_a_clause_with_an_aim_still_asserts_what_happened():
     events = _events("The regime forces advance again in Aleppo and seek to secure its airport")
     assert [e.place.country for e in events] == ["SY"]
     assert _events("The regime forces seek to advance in Aleppo") == []
+
+
+def test_a_subordinate_clause_has_its_own_subject():
+    [event] = _events("Islamic State militants were falling back on Thursday as Misratan-led brigades allied to the "
+                      "government pushed into the centre of Sirte.")
+    assert event.actor1 != "Islamic State" and event.actor2 == "Islamic State"

@@ -634,6 +634,9 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
     return bool(m) and any(s_start + a.start == t.end + m.end() for a in sentence_actors)
 
 
+# a subordinate clause with a subject of its own ("as the brigades pushed into", "while troops entered")
+_NEW_SUBJECT = re.compile(r"\b(?:as|while|when|whereas|because|since|after|before|until)\s+(?:the\s+)?"
+                          r"(?:[A-Z][\w-]*|[\w-]+(?:s|led|backed))\b(?:\s+[\w-]+){0,8}\s*$")
 _RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b", re.I)
 
 
@@ -669,6 +672,8 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: st
         agent, target = by, armed_before[-1]
     else:
         agent = by or (armed_before[-1] if armed_before else None)
+        if agent is not None and agent is not by and _NEW_SUBJECT.search(sentence[agent.end:trigger.start]):
+            agent = None  # "IS militants fell back as Misratan-led brigades pushed into Sirte": another subject
         if agent is None and (trigger.effect in _SYMMETRIC or trigger.effect in _NOUN_EFFECTS):
             # "clashes between X and Y", "the deployment of German troops": the actor follows
             agent = next((a for a in after if a.kind != "civilians"), None)

@@ -197,7 +197,7 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
                     best = (j, ej)
             j += 1
         t0l = t0.lower()
-        if (fuzzy and not lower_dir and t0[0].isupper() and not t0.isupper() and (best is None or best[0] == i)
+        if (fuzzy and not lower_dir and (t0[0].isupper() or _is_cap(t0)) and not t0.isupper() and (best is None or best[0] == i)
                 and t0l not in _COMMON and (t0l not in _CONNECT or t0l in _AR_PREFIX) and t0l not in _TITLES):
             # transliteration variants: two-word names ("Ben Jawad", "Abu Grein") first, then single words.
             # Without a country hint only names that start with an Arabic generic/kinship word are tried

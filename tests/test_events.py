@@ -200,3 +200,13 @@ def test_a_subordinate_clause_has_its_own_subject():
     [event] = _events("Islamic State militants were falling back on Thursday as Misratan-led brigades allied to the "
                       "government pushed into the centre of Sirte.")
     assert event.actor1 != "Islamic State" and event.actor2 == "Islamic State"
+
+
+def test_a_death_toll_without_a_place_keeps_every_side_it_names():
+    events = code_document(Document(
+        doc_id="t", published="2017-01-05",
+        text="47 killed yesterday including 11 members of the regime forces and militiamen loyal to them, and 19 "
+             "civilians killed in shelling by the Islamic State."), collection="SY")[1]
+    named = {a for e in events for a in (e.actor1, e.actor2)}
+    assert {"Government of Syria", "Islamic State", "Civilians"} <= named
+    assert all(e.place is None for e in events) and sum(e.fatalities_best or 0 for e in events) == 47

@@ -222,10 +222,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
                                   if not any(a < t.end and t.start < b for a, b in detected)], key=lambda t: t.start)
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
         if not places:
-            event = _unlocated_event(doc, index, s_start, s_end, triggers, sentence_actors, in_source, source,
-                                     subject, main_group, doc_country, para_text, actors)
-            if event is not None:
-                unlocated.append(event)
+            unlocated += _unlocated_events(doc, index, s_start, s_end, triggers, sentence_actors, in_source, source,
+                                           subject, main_group, doc_country, para_text, actors)
             continue
         fat = fatalities(sentence)
         sentence_dates = [d for d in find_dates(sentence, doc.published) if d.date]
@@ -294,30 +292,40 @@ def _covered(event: Event, others) -> bool:
 _VIOLENT = ("take", "retake", "attack", "contest", "casualties")
 
 
-def _unlocated_event(doc: Document, index: int, s_start: int, s_end: int, triggers: list[Trigger],
-                     sentence_actors: list[Actor], in_source: list[Actor], source, subject: Actor | None,
-                     main_group: str | None, country: str | None, para_text: str,
-                     actors: ActorDictionary) -> Event | None:
-    """A sentence's violent event without a place ("115 killed yesterday including 21 regime forces"),
-    kept when it names who was involved."""
-    violent = [t for t in triggers if t.effect in _VIOLENT]
-    if not violent:
-        return None
+def _unlocated_events(doc: Document, index: int, s_start: int, s_end: int, triggers: list[Trigger],
+                      sentence_actors: list[Actor], in_source: list[Actor], source, subject: Actor | None,
+                      main_group: str | None, country: str | None, para_text: str,
+                      actors: ActorDictionary) -> list[Event]:
+    """A sentence's violent events without a place ("115 killed yesterday including 21 regime forces, and
+    19 civilians killed in coalition shelling"), one per trigger and set of actors, kept when they name
+    who was involved. The sentence's stated toll goes to the first."""
     sentence = doc.text[s_start:s_end]
-    trigger = min(violent, key=lambda t: (_EFFECT_RANK[t.effect], t.start))
     antecedent = _antecedent(sentence, subject, main_group, country, para_text, actors)
-    actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, country, para_text, actors, in_source,
-                                 antecedent, main_group)
-    named = [a for a in sentence_actors if a.kind != "civilians"]
-    if not named and antecedent is None:
-        return None
-    if actor1 is None and actor2 is None:
-        return None
-    event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
-    when = _date_for(trigger, triggers, [d for d in find_dates(sentence, doc.published) if d.date], s_start, doc)
+    if not [a for a in sentence_actors if a.kind != "civilians"] and antecedent is None:
+        return []
+    dates = [d for d in find_dates(sentence, doc.published) if d.date]
     fat = fatalities(sentence)
+    out: dict[tuple, Event] = {}
+    for trigger in sorted((t for t in triggers if t.effect in _VIOLENT), key=lambda t: (_EFFECT_RANK[t.effect], t.start)):
+        actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, country, para_text, actors, in_source,
+                                     antecedent, main_group)
+        involved = frozenset(a for a in (actor1, actor2) if a)
+        if not involved or involved in out:
+            continue
+        out[involved] = _unlocated_event(doc, index, s_start, s_end, trigger, triggers, dates, actor1,
+                                                 actor2, None if out else fat, source, actors)
+    return list(out.values())
+
+
+def _unlocated_event(doc: Document, index: int, s_start: int, s_end: int, trigger: Trigger,
+                     triggers: list[Trigger], dates, actor1: str | None, actor2: str | None, fat, source,
+                     actors: ActorDictionary) -> Event:
+    sentence = doc.text[s_start:s_end]
+    event_type, sub_type = _type_for(trigger, actor1, actor2, actors)
+    when = _date_for(trigger, triggers, dates, s_start, doc)
     return Event(
-        event_id=_event_id(doc.doc_id, s_start, s_end, None, sub_type), doc_id=doc.doc_id, sentence=index,
+        event_id=_event_id(doc.doc_id, s_start, s_end, None, f"{sub_type}|{actor1}|{actor2}"), doc_id=doc.doc_id,
+        sentence=index,
         char_start=s_start, char_end=s_end, quote=sentence, event_date=when.date, time_precision=when.time_precision,
         event_type=event_type, sub_event_type=sub_type, actor1=actor1, actor2=actor2, place=None,
         fatalities_low=fat.low if fat else None, fatalities_best=fat.best if fat else None,

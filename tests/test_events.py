@@ -84,6 +84,15 @@ ANNOTATED = [
     ("Airstrike kills 9 members of one family", (9, 9, 9)),
     ("Clashes continue with no casualties reported", None),
     ("Convoy of 300 vehicles crosses into the province", None),
+    # constructions of the UCDP dev headlines, reworded
+    ("Rocket fire on a market leaves 9 martyrs from three families", (9, 9, 9)),
+    ("Shelling on the old quarter kills 6 and injures dozens", (6, 6, 6)),
+    ("About 20 dead and wounded in an explosion at a fuel depot", None),
+    ("4 persons were killed and captured during a raid on a farm", None),
+    ("The killing of 12 fighters in the past 24 hours raises the toll of the offensive", (12, 12, 12)),
+    ("63 were killed yesterday including 10 members of the regime forces", (63, 63, 63)),
+    ("More than 40 hours of shelling leave the town without power", None),
+    ("Aerial bombardment claims the lives of 8 persons in the besieged district", (8, 8, 8)),
 ]
 
 

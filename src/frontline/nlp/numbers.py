@@ -76,7 +76,9 @@ _FATALITY_PATTERNS = [
     # "at least 12 people were killed", "55 people were killed yesterday", "9 ISIS members killed"
     re.compile(rf"\b{_BOUND}{_NUM}\s+(?:{_VICTIM}\s+)?(?:[\w’'-]+\s+){{0,4}}?(?:were\s+|was\s+|have been\s+|had been\s+|are\s+)?{_KILLED}", re.I),
     # "killed at least 12 people", "killing 5", "kill 3 civilians"
-    re.compile(rf"\b(?:killed|killing|kills|kill|claims? the lives of|claimed the lives of|leaving|left)\s+{_BOUND}{_NUM}\b(?!\s*(?:km|kilomet|miles|%|percent))", re.I),
+    re.compile(rf"\b(?:killed|killing|kills|kill|the killing of|claims? the lives of|claimed the lives of|leaving|leaves|left)\s+{_BOUND}{_NUM}\b(?!\s*(?:km|kilomet|miles|%|percent|hours|days))", re.I),
+    # "leaves 7 martyrs", "11 martyrs in shelling"
+    re.compile(rf"\b{_BOUND}{_NUM}\s+(?:[\w’'-]+\s+){{0,2}}?martyrs\b", re.I),
     # "death toll rose to 25", "the death of 9 ISIS members"
     re.compile(rf"\b(?:death toll|toll|number of (?:the )?(?:dead|casualties|fatalities|deaths))\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached|reaches|rises to|rose to)\s+{_BOUND}{_NUM}", re.I),
     re.compile(rf"\b(?:the\s+)?deaths?\s+of\s+{_BOUND}{_NUM}\b", re.I),
@@ -84,12 +86,19 @@ _FATALITY_PATTERNS = [
 ]
 
 
+# "13 dead and wounded", "5 persons were killed and captured": one number for the dead and others together
+_COMBINED = re.compile(r"\s*(?:and|or|&|/)\s+(?:wounded|injured|injuries|injures|injure|captured|missing|arrested)\b", re.I)
+
+
 def fatalities(text: str) -> Fatalities | None:
-    """The fatality figure a sentence states, with its bounds: 'at least 12' -> low 12, best 12, high None."""
+    """The fatality figure a sentence states, with its bounds: 'at least 12' -> low 12, best 12, high None.
+    A number that counts the dead together with the wounded or captured is not a fatality figure."""
     for regex in _FATALITY_PATTERNS:
         m = regex.search(text)
         if not m:
             continue
+        if not m.group(0)[-1:].isdigit() and _COMBINED.match(text, m.end()):
+            continue  # "20 dead and wounded"; but "kills 6 and injures dozens" counts the 6 dead
         g = m.groupdict()
         if g.get("lo") and g.get("hi"):
             lo, hi = parse_number(g["lo"]), parse_number(g["hi"])

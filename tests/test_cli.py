@@ -73,3 +73,12 @@ def test_unlocated_events_are_stored_and_exported_but_not_mapped(tmp_path):
         [row] = store.events().to_dict(orient="records")
     assert row["actor1"] == "Islamic State" and row["latitude"] is None or row["latitude"] != row["latitude"]
     assert (tmp_path / "out" / "map.html").exists() and (tmp_path / "out" / "events.csv").exists()
+
+
+def test_run_with_nothing_readable_fails_and_distance_refuses_unknown_names(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "missing.txt"), "--db", str(tmp_path / "s.duckdb"), "-q"])
+    assert result.exit_code == 1 and "missing.txt" in result.output
+    unknown = runner.invoke(app, ["distance", "Sirte", "Qwertyzzz"])
+    assert unknown.exit_code == 1 and "Qwertyzzz" in unknown.output
+    known = runner.invoke(app, ["distance", "Sirte", "Raqqa"])
+    assert known.exit_code == 0 and "1330." in known.output

@@ -62,6 +62,9 @@ def run_command(
               f"{summary['events']} events, {summary['claims']} claims in {summary['seconds']} s; store {db}")
         for name, path in summary["outputs"].items():
             print(f"  {name}: {path}")
+    if summary["documents"] == 0 and summary["unreadable"] > 0:
+        err.print("error: none of the given files could be read")
+        raise typer.Exit(1)
 
 
 def export_command(

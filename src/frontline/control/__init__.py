@@ -35,13 +35,20 @@ def place_distance(a: str, b: str, countries: tuple[str, ...] = ()):
         top = resolve(name, countries=countries)
         if top is not None and (top.feature_code or "").startswith("PPL"):
             return top
-        for c in cands:
-            if (c.feature_code or "").startswith("PPL") and c.name.lower().replace("-", " ").replace("ar ", "") \
-                    .find(name.lower().replace("-", " ")[:4]) >= 0:
+        for c in cands:  # the region's namesake town in the same country
+            if top is not None and (c.feature_code or "").startswith("PPL") and c.country == top.country:
                 return c
         return top
 
+    def spelled(name, place):
+        # a name the gazetteer knows, or a close variant of the place's name; not a loose fuzzy guess
+        from frontline.geo.normalize import similarity
+
+        gaz = load_gazetteer()
+        return place is not None and (bool(gaz.exact(name)) or similarity(name, place.name) >= 0.8)
+
     pa, pb = best(a), best(b)
+    pa, pb = (pa if spelled(a, pa) else None), (pb if spelled(b, pb) else None)
     if pa is None or pb is None:
         missing = a if pa is None else b
         raise LookupError(f"place not found in the gazetteer: {missing!r}")

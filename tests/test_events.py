@@ -219,3 +219,14 @@ def test_a_death_toll_without_a_place_keeps_every_side_it_names():
     named = {a for e in events for a in (e.actor1, e.actor2)}
     assert {"Government of Syria", "Islamic State", "Civilians"} <= named
     assert all(e.place is None for e in events) and sum(e.fatalities_best or 0 for e in events) == 47
+
+
+def test_history_is_the_sentence_that_names_it_unless_the_paragraph_opens_with_it():
+    text = ("Islamic State militants attacked the Sidra oil terminal on Monday.\n\n"
+            "There were reports that Libya Dawn aircraft had attacked the militants.\n\n"
+            "The group meanwhile claims to have taken the town of Ben Jawad. Ben Jawad changed hands several "
+            "times during the 2011 revolution.\n\n"
+            "In 2011 rebels captured Sirte after weeks of fighting. They then took Ben Jawad.")
+    events = code_document(Document(doc_id="t", text=text, published="2016-01-04"), country="LY")[1]
+    takes = [e for e in events if e.sub_event_type == "Non-state actor overtakes territory"]
+    assert [(e.location, e.actor1, e.event_date) for e in takes] == [("Ben Jawad", "Islamic State", "2016-01-04")]

@@ -185,21 +185,27 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     actors = actors or actor_dictionary()
     text = doc.text
     paras = paragraphs(text)
-    historical = [bool(_HISTORICAL.search(text[s:e])) or _old_year(text[s:e], doc.published) for s, e in paras]
+    sentences = split_sentences(text)
+
+    def is_history(start: int, end: int) -> bool:
+        return bool(_HISTORICAL.search(text[start:end])) or _old_year(text[start:end], doc.published)
+
+    # a paragraph that opens with history is history; elsewhere only the sentence that names an old date
+    historical = [is_history(*next(((a, b) for a, b in sentences if ps <= a < pe), (ps, pe))) for ps, pe in paras]
     doc_country = _document_country(text, toponyms, actors) or country
     resolved = _event_places(toponyms, text, doc_country)
     events: list[Event] = []
     unlocated: list[Event] = []
     previous_subject: Actor | None = None  # the first actor of the last sentence that named one
     main_group = _main_group(text, actors)
-    for index, (s_start, s_end) in enumerate(split_sentences(text)):
+    for index, (s_start, s_end) in enumerate(sentences):
         sentence = text[s_start:s_end]
         subject, previous_subject = previous_subject, _first_actor(sentence, actors) or previous_subject
         sentence_modality = modality(sentence)
         if sentence_modality == "question":
             continue
         para = next((i for i, (ps, pe) in enumerate(paras) if ps <= s_start < pe), None)
-        if para is not None and historical[para]:
+        if (para is not None and historical[para]) or is_history(s_start, s_end):
             continue
         # "Regime forces advance in Aleppo and seek to secure its airport": the advance is asserted even
         # though the sentence goes on to an aim; a trigger counts when the sentence up to its clause is
@@ -230,7 +236,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         sentence_certainty = certainty(sentence)
         by_place: dict[tuple, Event] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
-            antecedent = _antecedent(sentence, subject, main_group, toponym.place.country, para_text, actors)
+            antecedent = _antecedent(sentence, subject, main_group, toponym.place.country, para_text, actors,
+                                     para is not None and paras[para][0] == s_start)
             actor1, actor2 = _actors_for(trigger, sentence_actors, sentence, toponym.place.country, para_text, actors, in_source,
                                          antecedent, main_group)
             if actor2 == actor1:
@@ -349,11 +356,12 @@ def _main_group(text: str, actors: ActorDictionary) -> str | None:
 
 
 def _antecedent(sentence: str, subject: Actor | None, main_group: str | None, country: str | None, para_text: str,
-                actors: ActorDictionary) -> str | None:
+                actors: ActorDictionary, opens_paragraph: bool = False) -> str | None:
     """Who "the group" or "they" refers to: "the group" is the previous sentence's subject when that is
-    an armed group, else the group the report is about; a pronoun is the previous sentence's subject."""
+    an armed group in the same paragraph, else the group the report is about; a pronoun is the previous
+    sentence's subject."""
     if _GROUP_ANAPHOR.search(sentence):
-        if subject is not None and subject.kind == "armed_group":
+        if subject is not None and subject.kind == "armed_group" and not opens_paragraph:
             return subject.name
         return main_group
     if _PRONOUN.search(sentence) and subject is not None:
@@ -560,8 +568,9 @@ def _rank(event: Event) -> int:
     return _EFFECT_RANK.get(m.group(1), 5) if m else 5
 
 
-# a year, not a count ("more than 1650 raids", "1500 fighters")
-_YEAR = re.compile(r"(?<!than )(?<!about )(?<!over )(?<!nearly )(?<!some )\b(1[5-9]\d\d|20\d\d)\b"
+# a year, not a count ("more than 1650 raids", "1500 fighters"); after a preposition always a year ("in 2011")
+_YEAR = re.compile(r"\b(?i:in|of|by|since|until|from|during|before|after)\s+(1[5-9]\d\d|20\d\d)\b|"
+                   r"(?<!than )(?<!about )(?<!over )(?<!nearly )(?<!some )\b(1[5-9]\d\d|20\d\d)\b"
                    r"(?!\s+(?:[a-z]+s|people|men|women|children|personnel)\b)")
 
 
@@ -570,7 +579,7 @@ def _old_year(text: str, published: str | None) -> bool:
     if not published:
         return False
     pub_year = int(published[:4])
-    years = [int(y) for y in _YEAR.findall(text)]
+    years = [int(a or b) for a, b in _YEAR.findall(text)]
     return bool(years) and max(years) < pub_year - 3
 
 

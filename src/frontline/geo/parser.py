@@ -90,6 +90,7 @@ class Span:
     p_det: float = 0.0
     fuzzy: bool = False
     container: tuple = ()  # (cc, admin1) / (cc, "") of the place named right after ", "
+    p1: float = 0.0  # pass-1 probability of the span's best candidate
 
 
 # ---------------------------------------------------------------- model
@@ -539,7 +540,7 @@ def _ctx_for(ctx: dict, key: str) -> dict:
     a2m = set().union(*[v for k, v in ctx["adm2_m"].items() if k != key]) if ctx["adm2_m"] else set()
     return {"cc_share": {c: v / n for c, v in tot.items()} if n else {}, "cc_mentioned": ccm, "adm1_mentioned": a1m,
             "hint": ctx["hint"], "points": np.array(pts) if pts else None, "n_ctx": n, "adm2_mentioned": a2m,
-            "a1pos": ctx["a1pos"]}
+            "a1pos": ctx["a1pos"], "ppos": ctx.get("ppos", {})}
 
 
 def _rank(gaz: Gazetteer, sp: Span) -> list:
@@ -562,17 +563,107 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
     lo = 0.2 if only is None else min(only, 0.2)
     first = _score_spans(gaz, spans, full, model.res, model, keep, lo, cross=False)
     ctx2 = _context_from_winners(gaz, spans, first, hint, use_weights)
-    # pass 2 re-scores the pass-1 top candidates only
+    # pass 2 re-scores the pass-1 top candidates only, plus the document's other places as stand-ins
+    proxies = _proxy_pool(gaz, spans, first, use_weights)
     saved = [sp.cands for sp in spans]
     for sp, r in zip(spans, first):
         if r:
+            sp.p1 = r[0][1]
             top = {ci for ci, _p, _f in r[:PASS2_CANDS]}
             sp.cands = [c for c in sp.cands[:MAX_CANDS] if c[0] in top]  # prior order kept
+            if not (sp.p1 >= 0.5 and int(gaz.kind[r[0][0]]) in (K_COUNTRY, K_CONT, K_RGN, K_SEA)):
+                sp.cands = sp.cands + _proxies_for(sp, proxies, top)  # a country or sea is not missing
     try:
         return _score_spans(gaz, spans, ctx2, model.res2, model, keep, only)
     finally:
         for sp, c in zip(spans, saved):
             sp.cands = c
+
+
+M_PROXY = 9  # a stand-in candidate: another place the document names (the town's county, a nearby town)
+PROXY_KINDS = (K_CITY, K_ADM2, K_ADM1)
+MAX_PROXIES = 5
+
+
+def _proxy_pool(gaz: Gazetteer, spans: list[Span], ranked: list, weights) -> dict:
+    """The places the document names (pass-1 winners: towns, counties, provinces) with the offsets
+    where they are named. A place missing from the gazetteer ("Linden is a village in Warren County,
+    Virginia") is best placed at such a co-mentioned place; the model learns when (M_PROXY features)."""
+    pool: dict = {}
+    for sp, r in zip(spans, ranked):
+        if not r:
+            continue
+        top, p, _f = r[0]
+        w = (sp.p_det if weights else 1.0) * p
+        if w < 0.25 or int(gaz.kind[top]) not in PROXY_KINDS:
+            continue
+        e = pool.setdefault(top, {"keys": set(), "pos": [], "w": 0.0})
+        e["keys"].add(norm(sp.text))
+        e["pos"].append(sp.start)
+        e["w"] = max(e["w"], w)
+    return pool
+
+
+def _proxies_for(sp: Span, pool: dict, own: set) -> list:
+    if not pool:
+        return []
+    key = norm(sp.text)
+    scored = []
+    for ci, e in pool.items():
+        if ci in own or key in e["keys"]:
+            continue
+        d = min(abs(x - sp.start) for x in e["pos"])
+        scored.append((d, ci))
+    scored.sort()
+    return [(ci, M_PROXY, pool[ci]["w"]) for _d, ci in scored[:MAX_PROXIES]]
+
+
+_PX_CROSS = ("px_city", "px_adm2", "px_adm1", "px_close", "px_container", "px_p1_logit", "px_w", "px_real_near",
+             "px_real_adm1", "px_real_logpop", "px_real_inside", "px_noreal", "px_doc_cc", "px_textdist")
+
+
+def _real_summary(gaz: Gazetteer, real: list) -> dict:
+    """What the span's own candidates offer, shared by all its stand-ins."""
+    if not real:
+        return {"px_noreal": 1.0}
+    return {
+        "px_real_near": max(rf.get("near_other", 0.0) for _ci, rf in real),
+        "px_real_logpop": max(rf["logpop"] for _ci, rf in real),
+        "px_real_adm1": 1.0 if any(rf.get("adm1_in_doc") or rf.get("container") or rf.get("adm2_in_doc") or rf.get("adm1_near")
+                                   for _ci, rf in real) else 0.0,
+        "px_real_region": 1.0 if any(int(gaz.kind[c]) not in (K_CITY, K_ADM2) for c, _rf in real) else 0.0,
+        "px_real_sim": max(rf.get("sim", 1.0) for _ci, rf in real),
+    }
+
+
+def _proxy_features(gaz: Gazetteer, sp: Span, ci: int, w: float, real: list, summary: dict, ctx: dict) -> dict:
+    """Features of a stand-in candidate, relative to the span's own (real) candidates; ``w`` is how
+    sure pass 1 was of the stand-in, ``sp.p1`` how sure it was of the span's own best candidate."""
+    k = int(gaz.kind[ci])
+    f = {"proxy": 1.0, "px_" + KIND_NAMES[k]: 1.0, "px_logpop": math.log10(1 + int(gaz.pop[ci])) / 7.0, "px_w": w}
+    p1 = min(max(sp.p1, 1e-4), 1 - 1e-4)
+    f["px_p1"] = p1
+    f["px_p1_logit"] = math.log(p1 / (1 - p1)) / 5.0
+    pos = ctx["ppos"].get(ci) or []
+    if pos:
+        d = min(abs(x - sp.start) for x in pos)
+        f["px_textdist"] = math.log10(1.0 + d) / 4.0
+        if d < 300:
+            f["px_close"] = 1.0
+    cont = sp.container
+    if cont and ((k == K_ADM1 and (gaz.cc[ci], gaz.names[ci]) in cont) or (gaz.cc[ci], gaz.adm1[ci]) in cont):
+        f["px_container"] = 1.0
+    f.update(summary)
+    if real:
+        cc, a1 = gaz.cc[ci], gaz.names[ci]
+        if any(gaz.cc[c] == cc and (k != K_ADM1 or gaz.adm1[c] == a1) for c, _rf in real):
+            f["px_real_inside"] = 1.0
+    f["px_doc_cc"] = ctx["cc_share"].get(gaz.cc[ci], 0.0)
+    items = [(a, f[a]) for a in _PX_CROSS if f.get(a)]
+    for x in range(len(items)):
+        for y in range(x + 1, len(items)):
+            f[items[x][0] + "*" + items[y][0]] = items[x][1] * items[y][1]
+    return f
 
 
 def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint, weights) -> dict:
@@ -582,6 +673,7 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
     adm2_m: dict = defaultdict(set)
     a1pos: dict = defaultdict(list)
     pts: dict = defaultdict(list)
+    ppos: dict = defaultdict(list)
     for sp, r in zip(spans, ranked):
         if not r:
             continue
@@ -601,7 +693,9 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
             cc_m[key].add(gaz.cc[top])
         if k in (K_CITY, K_ADM1, K_ADM2):
             pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
-    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos}
+        ppos[top].append(sp.start)
+    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos,
+            "ppos": ppos}
 
 
 _CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
@@ -630,15 +724,19 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
             out.append([])
             continue
         key = norm(sp.text)
+        proxies = [c for c in sp.cands if c[1] == M_PROXY]
         dk = (key, sp.text, tuple(c[0] for c in sp.cands[:3]), sp.container)
         if dk in done:
-            out.append(done[dk])
+            scored = done[dk]
+            if proxies:
+                scored = _add_proxies(gaz, sp, proxies, list(scored), cache[key], weights, model)
+            out.append(scored[:keep])
             continue
         ctx = cache.get(key)
         if ctx is None:
             ctx = cache[key] = _ctx_for(full, key)
         scored = []
-        cands = sp.cands[:MAX_CANDS]
+        cands = [c for c in sp.cands if c[1] != M_PROXY][:MAX_CANDS]
         near = [None] * len(cands)
         pts = ctx["points"]
         if pts is not None and len(cands) > 1:
@@ -678,9 +776,21 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
                 _cross(f)
             scored.append((ci, model.score(weights, f), f))
         scored.sort(key=lambda x: -x[1])
-        done[dk] = scored[:keep]
+        done[dk] = scored
+        if proxies:
+            scored = _add_proxies(gaz, sp, proxies, list(scored), ctx, weights, model)
         out.append(scored[:keep])
     return out
+
+
+def _add_proxies(gaz: Gazetteer, sp: Span, proxies: list, scored: list, ctx: dict, weights: dict, model: _Model) -> list:
+    real = [(ci, f) for ci, _p, f in scored]
+    summary = _real_summary(gaz, real)
+    for ci, _m, w in proxies:
+        f = _proxy_features(gaz, sp, ci, w, real, summary, ctx)
+        scored.append((ci, model.score(weights, f), f))
+    scored.sort(key=lambda x: -x[1])
+    return scored
 
 
 def fallback_candidates(gaz: Gazetteer, mention: str) -> list:

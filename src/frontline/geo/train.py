@@ -118,7 +118,7 @@ def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None =
             ctx_spans = [sp for sp in spans if sp.p_det >= 0.5 and id(sp) not in gs] + [sp for _, sp in gspans]
             if res_models:
                 rm = res_models[fold]
-                ranked = resolve_spans(gaz, ctx_spans, None, _bare(det=rm.det, res=rm.res, res2=rm.res))
+                ranked = resolve_spans(gaz, ctx_spans, None, _bare(det=rm.det, res=rm.res, res2=rm.res), keep=60)
                 # pass 2 is scored with rm.res too; only the features matter here
             else:
                 ranked = resolve_spans(gaz, ctx_spans, None, default, second=False)
@@ -128,6 +128,10 @@ def collect(data_dir: Path, k: int, det_models: dict | None, limit: int | None =
                 for ci, _p, f in r:
                     d = hav_km(float(gaz.lat[ci]), float(gaz.lon[ci]), t["lat"], t["lon"])
                     grp.append((f, int(d <= 161), d))
+                # a stand-in (another place of the document) is right only where none of the name's own
+                # candidates is: it should win when the gazetteer lacks the place, not compete with it
+                if any(lab for f, lab, _d in grp if "proxy" not in f):
+                    grp = [(f, 0 if "proxy" in f else lab, d) for f, lab, d in grp]
                 res.append((grp, corpus, fold))
     return det, res
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..records import Place, Toponym
+from ..records import GEO_PRECISION_NEAR, Place, Toponym
 from .gazetteer import (K_ADM1, K_ADM2, K_CITY, K_CONT, K_COUNTRY, K_RGN, K_SEA, M_ALIAS, M_ALT, M_DEMONYM,
                         M_PARTIAL, M_PRIMARY, MATCH_PENALTY, Gazetteer, load_gazetteer)
 from .normalize import norm
@@ -571,8 +571,11 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
             sp.p1 = r[0][1]
             top = {ci for ci, _p, _f in r[:PASS2_CANDS]}
             sp.cands = [c for c in sp.cands[:MAX_CANDS] if c[0] in top]  # prior order kept
-            if not (sp.p1 >= 0.5 and int(gaz.kind[r[0][0]]) in (K_COUNTRY, K_CONT, K_RGN, K_SEA)):
-                sp.cands = sp.cands + _proxies_for(sp, proxies, top)  # a country or sea is not missing
+            # no stand-ins where pass 1 is sure (they almost never won there, measured; it saves time),
+            # for a country or sea (not missing), nor where a hinted country has a place of that name
+            if sp.p1 < PROXY_MAX_P1 and not (sp.p1 >= 0.5 and int(gaz.kind[r[0][0]]) in (K_COUNTRY, K_CONT, K_RGN, K_SEA)) and not (
+                    hint and any(gaz.cc[c[0]] in hint for c in sp.cands)):
+                sp.cands = sp.cands + _proxies_for(sp, proxies, top)
     try:
         return _score_spans(gaz, spans, ctx2, model.res2, model, keep, only)
     finally:
@@ -583,6 +586,7 @@ def resolve_spans(gaz: Gazetteer, spans: list[Span], hint: set | None, model: _M
 M_PROXY = 9  # a stand-in candidate: another place the document names (the town's county, a nearby town)
 PROXY_KINDS = (K_CITY, K_ADM2, K_ADM1)
 MAX_PROXIES = 5
+PROXY_MAX_P1 = 0.85
 
 
 def _proxy_pool(gaz: Gazetteer, spans: list[Span], ranked: list, weights) -> dict:
@@ -619,7 +623,7 @@ def _proxies_for(sp: Span, pool: dict, own: set) -> list:
 
 
 _PX_CROSS = ("px_city", "px_adm2", "px_adm1", "px_close", "px_container", "px_p1_logit", "px_w", "px_real_near",
-             "px_real_adm1", "px_real_logpop", "px_real_inside", "px_noreal", "px_doc_cc", "px_textdist")
+             "px_real_adm1", "px_real_logpop", "px_real_inside", "px_noreal", "px_doc_cc", "px_textdist", "px_real_local")
 
 
 def _real_summary(gaz: Gazetteer, real: list) -> dict:
@@ -628,6 +632,7 @@ def _real_summary(gaz: Gazetteer, real: list) -> dict:
         return {"px_noreal": 1.0}
     return {
         "px_real_near": max(rf.get("near_other", 0.0) for _ci, rf in real),
+        "px_real_local": max(rf.get("near_local", 0.0) for _ci, rf in real),
         "px_real_logpop": max(rf["logpop"] for _ci, rf in real),
         "px_real_adm1": 1.0 if any(rf.get("adm1_in_doc") or rf.get("container") or rf.get("adm2_in_doc") or rf.get("adm1_near")
                                    for _ci, rf in real) else 0.0,
@@ -698,7 +703,7 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
             "ppos": ppos}
 
 
-_CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
+_CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "near_local", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
           "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt", "cc_top", "adm1_city_twin",
           "city_adm1_twin")
 
@@ -744,6 +749,7 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
             d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], pts[None, :, 0], pts[None, :, 1])
             d = d.min(axis=1)
             near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
+        near_loc = _near_local(gaz, sp, cands, ctx)
         maxpop = max(math.log10(1 + int(gaz.pop[c[0]])) for c in cands) if cands else 0.0
         twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and (gaz.fcode[c[0]] in ("PPLC", "PPLA") or int(gaz.pop[c[0]]) >= 100_000)}
         has_adm1 = any(gaz.kind[c[0]] == K_ADM1 for c in cands)
@@ -772,6 +778,8 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
                 f["city_adm1_twin"] = 1.0
             if len(cands) == 1:
                 f["single"] = 1.0
+            if near_loc is not None:
+                f["near_local"] = near_loc[r]
             if cross:
                 _cross(f)
             scored.append((ci, model.score(weights, f), f))
@@ -783,9 +791,31 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
     return out
 
 
+def _near_local(gaz: Gazetteer, sp: Span, cands: list, ctx: dict):
+    """Closeness of each candidate to the places (as resolved in pass 1) named within 300 characters
+    of the mention: "X is a village in Y County" or "near Z" is the strongest local evidence."""
+    ppos = ctx.get("ppos")
+    if not ppos or not cands:
+        return None
+    own = {c[0] for c in cands}
+    loc = [c for c, pos in ppos.items() if c not in own and int(gaz.kind[c]) in PROXY_KINDS
+           and any(abs(x - sp.start) < 300 for x in pos)]
+    if not loc:
+        return None
+    idx = np.fromiter((c[0] for c in cands), dtype=np.int64, count=len(cands))
+    li = np.array(loc, dtype=np.int64)
+    d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], gaz.lat[li][None, :], gaz.lon[li][None, :]).min(axis=1)
+    return np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
+
+
 def _add_proxies(gaz: Gazetteer, sp: Span, proxies: list, scored: list, ctx: dict, weights: dict, model: _Model) -> list:
     real = [(ci, f) for ci, _p, f in scored]
     summary = _real_summary(gaz, real)
+    if real:  # a stand-in within 100 km of one of the name's own places adds nothing: that place is the one
+        idx = np.fromiter((c for c, _f in real), dtype=np.int64, count=len(real))
+        pi = np.fromiter((c[0] for c in proxies), dtype=np.int64, count=len(proxies))
+        d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], gaz.lat[pi][None, :], gaz.lon[pi][None, :]).min(axis=0)
+        proxies = [c for c, dk in zip(proxies, d) if dk > 100.0]
     for ci, _m, w in proxies:
         f = _proxy_features(gaz, sp, ci, w, real, summary, ctx)
         scored.append((ci, model.score(weights, f), f))
@@ -865,8 +895,12 @@ def geoparse(text: str, *, country_hint: str | None = None, gazetteer: Gazetteer
             continue
         best = r[0][0]
         score = sp.p_det * model.score(model.calib, calib_features(r))
-        out.append(Toponym(start=sp.start, end=sp.end, mention=sp.text, place=gaz.place(best),
-                           score=round(float(score), 4), candidates=[gaz.place(c) for c, _, _ in r[:5]]))
+        place = gaz.place(best)
+        if r[0][2].get("proxy"):  # a stand-in: the named place is near or inside this one, not it
+            place.geo_precision = max(place.geo_precision, GEO_PRECISION_NEAR)
+        out.append(Toponym(start=sp.start, end=sp.end, mention=sp.text, place=place,
+                           score=round(float(score), 4),
+                           candidates=[place] + [gaz.place(c) for c, _, f in r[1:] if not f.get("proxy")][:4]))
     return _parenthesised_aliases(text, out)
 
 

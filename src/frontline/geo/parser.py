@@ -362,7 +362,7 @@ def add_doc_features(spans: list[Span], text: str, toks, gaz: Gazetteer, doc_low
             if negs - any(c in f for c in _KEY_NEG) > 0:
                 f["key_neg_other"] = 1.0
     for sp in spans:
-        _cross_det(sp.feats)
+        _add_products(sp.feats, _CROSS_DET)
 
 
 def _person_rule(gaz: Gazetteer, spans: list[Span], toks) -> None:
@@ -416,12 +416,13 @@ _CROSS_DET = ("logpop", "k_country", "k_adm1", "mt_alt", "mt_primary", "sent_ini
               "is_a", "fuzzy", "short", "key_count", "comma_place")
 
 
-def _cross_det(f: dict) -> None:
-    items = [(k, f[k]) for k in _CROSS_DET if k in f and f[k]]
+def _add_products(f: dict, keys: tuple[str, ...]) -> None:
+    """Pairwise products of the present features among ``keys`` ("a*b"), so the linear models can weigh
+    one feature differently when another is there."""
+    items = [(k, f[k]) for k in keys if f.get(k)]
     for a in range(len(items)):
         ka, va = items[a]
-        for b in range(a + 1, len(items)):
-            kb, vb = items[b]
+        for kb, vb in items[a + 1:]:
             f[ka + "*" + kb] = va * vb
 
 
@@ -664,10 +665,7 @@ def _proxy_features(gaz: Gazetteer, sp: Span, ci: int, w: float, real: list, sum
         if any(gaz.cc[c] == cc and (k != K_ADM1 or gaz.adm1[c] == a1) for c, _rf in real):
             f["px_real_inside"] = 1.0
     f["px_doc_cc"] = ctx["cc_share"].get(gaz.cc[ci], 0.0)
-    items = [(a, f[a]) for a in _PX_CROSS if f.get(a)]
-    for x in range(len(items)):
-        for y in range(x + 1, len(items)):
-            f[items[x][0] + "*" + items[y][0]] = items[x][1] * items[y][1]
+    _add_products(f, _PX_CROSS)
     return f
 
 
@@ -711,12 +709,7 @@ _CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "near_local", "adm1_in_do
 def _cross(f: dict) -> None:
     """Pairwise products of the main resolution features (lets the linear model weigh, e.g.,
     population less when the document's region evidence is present)."""
-    items = [(k, f[k]) for k in _CROSS if k in f and f[k]]
-    for a in range(len(items)):
-        ka, va = items[a]
-        for b in range(a + 1, len(items)):
-            kb, vb = items[b]
-            f[ka + "*" + kb] = va * vb
+    _add_products(f, _CROSS)
 
 
 def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, model: _Model, keep: int, only,

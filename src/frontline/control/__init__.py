@@ -24,7 +24,7 @@ __all__ = [
 
 def place_distance(a: str, b: str, countries: tuple[str, ...] = ()):
     """Resolve two place names with frontline.geo and return (place_a, place_b, km, miles) on WGS84."""
-    from frontline.geo import load_gazetteer, resolve
+    from frontline.geo import load_gazetteer, resolve, spelled_like
 
     def best(name):
         # prefer a populated place among the gazetteer's top candidates ("Raqqa" the city, not the province)
@@ -40,15 +40,9 @@ def place_distance(a: str, b: str, countries: tuple[str, ...] = ()):
                 return c
         return top
 
-    def spelled(name, place):
-        # a name the gazetteer knows, or a close variant of the place's name; not a loose fuzzy guess
-        from frontline.geo.normalize import similarity
-
-        gaz = load_gazetteer()
-        return place is not None and (bool(gaz.exact(name)) or similarity(name, place.name) >= 0.8)
-
     pa, pb = best(a), best(b)
-    pa, pb = (pa if spelled(a, pa) else None), (pb if spelled(b, pb) else None)
+    # a name the gazetteer knows for the place, or a close variant of its name; not a loose fuzzy guess
+    pa, pb = (pa if pa and spelled_like(a, pa, 0.8) else None), (pb if pb and spelled_like(b, pb, 0.8) else None)
     if pa is None or pb is None:
         missing = a if pa is None else b
         raise LookupError(f"place not found in the gazetteer: {missing!r}")

@@ -136,7 +136,7 @@ def complete_lists(text: str, toponyms: list[Toponym], actors: ActorDictionary) 
     """Names listed with places ("in Tripoli, Sabratha, Sirte and Ben Jawad") are places of the same
     country: an item the geoparser left out is looked up in its siblings' country and kept when it
     lies within 400 km of them."""
-    from frontline.geo import distance_km, resolve
+    from frontline.geo import distance_km, resolve, spelled_like
 
     resolved = [t for t in toponyms if t.place is not None and t.place.country]
     taken = [(t.start, t.end) for t in toponyms]
@@ -154,24 +154,12 @@ def complete_lists(text: str, toponyms: list[Toponym], actors: ActorDictionary) 
             if any(start < e and s < end for s, e in taken + actor_spans) or name.lower() in _CALENDAR_WORDS:
                 continue
             place = resolve(name, countries=(country,))
-            if place is None or place.country != country or not _spelled_like(name, place):
+            if place is None or place.country != country or not spelled_like(name, place, _LOCATIVE_MIN_SIMILARITY):
                 continue
             if min(distance_km(place, t.place) for t in siblings) > _MAX_SIBLING_KM:
                 continue
             added.append(Toponym(start, end, name, place, round(score * 0.8, 3), [place]))
     return sorted(toponyms + added, key=lambda t: t.start)
-
-
-def _spelled_like(name: str, place: Place) -> bool:
-    """Whether ``name`` is one of the gazetteer's names for ``place`` or nearly its spelling (not a
-    loose transliteration match: "Sabri" is not Sabratha)."""
-    from frontline.geo import load_gazetteer
-    from frontline.geo.normalize import similarity
-
-    gaz = load_gazetteer()
-    if any(gaz.place(i).geonameid == place.geonameid and gaz.place(i).name == place.name for i, _ in gaz.exact(name)):
-        return True
-    return similarity(name, place.name) >= _LOCATIVE_MIN_SIMILARITY
 
 
 def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictionary | None = None,
@@ -399,7 +387,7 @@ def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, i
     """Names after a locative ("air strikes on Raqqa", "the cities of Al-Raqqah and al-Tabaqa") that the
     geoparser did not pick up and the gazetteer knows under nearly that spelling (in the report's
     ``country`` when it is known)."""
-    from frontline.geo import resolve
+    from frontline.geo import resolve, spelled_like
 
     found = []
     names = [(m.start("names") + n.start(), n.group(0)) for m in _LOCATIVE.finditer(sentence)
@@ -412,7 +400,7 @@ def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, i
         if place is None or place.feature_code in _COUNTRY_CODES or place.feature_class not in ("P", "A") \
                 or (country and place.country != country):
             continue
-        if _spelled_like(name, place):
+        if spelled_like(name, place, _LOCATIVE_MIN_SIMILARITY):
             found.append(Toponym(start, end, name, place, 0.3, [place]))
     return found
 

@@ -2,6 +2,6 @@
 from __future__ import annotations
 
 from .gazetteer import Gazetteer, build_gazetteer, load_gazetteer
-from .parser import distance_km, geoparse, resolve
+from .parser import distance_km, geoparse, resolve, spelled_like
 
-__all__ = ["Gazetteer", "build_gazetteer", "load_gazetteer", "geoparse", "resolve", "distance_km"]
+__all__ = ["Gazetteer", "build_gazetteer", "load_gazetteer", "geoparse", "resolve", "spelled_like", "distance_km"]

@@ -935,6 +935,17 @@ def resolve(name: str, *, countries: tuple[str, ...] = (), near: tuple[float, fl
     return gaz.place(best)
 
 
+def spelled_like(name: str, place: Place, min_similarity: float = 0.85, gazetteer: Gazetteer | None = None) -> bool:
+    """Whether ``name`` is one of the gazetteer's names for ``place`` or nearly its spelling: a check on a
+    loose transliteration match ("Sabri" is not Sabratha, "Qwertyzzz" is no town)."""
+    from .normalize import similarity
+
+    gaz = gazetteer or load_gazetteer()
+    if any(gaz.place(i).geonameid == place.geonameid and gaz.place(i).name == place.name for i, _ in gaz.exact(name)):
+        return True
+    return similarity(name, place.name) >= min_similarity
+
+
 def distance_km(a, b) -> float:
     """WGS84 geodesic distance in km between Places or (lat, lon) tuples."""
     la, oa = (a.lat, a.lon) if isinstance(a, Place) else (float(a[0]), float(a[1]))

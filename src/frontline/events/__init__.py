@@ -405,6 +405,11 @@ def _locative_places(sentence: str, s_start: int, actor_spans: list[tuple[int, i
     return found
 
 
+def _datelines(text: str) -> list[tuple[int, int]]:
+    """Spans of paragraph-opening datelines ("TUNIS - "): where a report was filed, not where events were."""
+    return [(s + m.start(), s + m.end()) for s, e in paragraphs(text) for m in [_DATELINE.match(text[s:e])] if m]
+
+
 def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionary) -> str | None:
     """The country a report is about: its domestic actors' country, else the commonest country of its
     confidently resolved places."""
@@ -412,7 +417,7 @@ def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionar
     if hint:
         return hint
     counts: dict[str, int] = {}
-    datelines = [(s + m.start(), s + m.end()) for s, e in paragraphs(text) for m in [_DATELINE.match(text[s:e])] if m]
+    datelines = _datelines(text)
     for t in toponyms:
         if t.place is None or not t.place.country or t.score < _CONFIDENT:
             continue
@@ -463,7 +468,7 @@ def _foreign_country_as_actor(t: Toponym, text: str, country: str | None) -> boo
 def _event_places(toponyms: list[Toponym], text: str, country: str | None = None) -> list[Toponym]:
     """Resolved toponyms that may locate an event: datelines, unsure foreign places and foreign-named
     buildings left out."""
-    datelines = [(s + m.start(), s + m.end()) for s, e in paragraphs(text) for m in [_DATELINE.match(text[s:e])] if m]
+    datelines = _datelines(text)
     resolved = [_city_or_region(t, text) for t in toponyms if t.place is not None
                 and not any(a <= t.start < b for a, b in datelines)]
     # beside places at home, a town abroad needs its country named too ("into Tunisia ... Kasserine")

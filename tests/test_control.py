@@ -124,6 +124,26 @@ def test_libya_fixture_agrees_with_control_facts():
     assert s["after_2016_12_15_km_max"] < 20
 
 
+def test_an_advance_takes_the_places_on_its_way():
+    # Bouyrat lies on the coast road between Abu Grein and Sirte; no report says who took it, but an actor
+    # that takes Abu Grein and then Sirte within a month has passed through it. Ben Jawad, taken in
+    # between far to the east, must not hide that.
+    evs = [_ev(1, "2015-05-21", "Sirte", *TAKE, IS), _ev(2, "2015-06-12", "Bouyrat", *TAKE, IS),
+           _ev(3, "2016-01-04", "Ben Jawad", *TAKE, IS),
+           _ev(4, "2016-05-16", "Abu Grein", *REGAIN, G, IS), _ev(5, "2016-05-30", "Ben Jawad", *REGAIN, G, IS),
+           _ev(6, "2016-06-11", "Sirte", *REGAIN, G, IS)]
+    res = estimate_control(events_frame(evs), IS, "LY", "2015-01-01", "2017-03-01", "7d", geometry=False)
+    lat, lon = P["Bouyrat"]
+    bouyrat = int(((res.places.lat - lat) ** 2 + (res.places.lon - lon) ** 2).idxmin())
+    p_is = res.probability(IS)[:, bouyrat]
+    assert p_is[res.date_index("2016-05-20")] > 0.4 and p_is[res.date_index("2016-06-20")] < 0.1
+    assert res.held(G)[res.date_index("2016-06-20"), bouyrat]
+    off = estimate_control(events_frame(evs), IS, "LY", "2015-01-01", "2017-03-01", "7d",
+                           ControlParams(sweep_factor=0), geometry=False)
+    assert off.places.lat[bouyrat] == res.places.lat[bouyrat]
+    assert off.probability(IS)[off.date_index("2016-06-20"), bouyrat] > 0.4
+
+
 def test_knox_and_spread():
     rng = np.random.default_rng(3)
     # contagious: a front moving 5 km/day along a line

@@ -186,6 +186,14 @@ def test_a_place_that_names_whose_forces_is_not_the_event_place():
     assert all(e.place is None or e.place.name != "Misratah" for e in events)
 
 
+def test_a_site_inside_a_town_is_part_of_it_not_all_of_it():
+    [event] = _events("Fighters flying the Islamic State flag took over Sirte's Ibn Sina hospital on Friday.")
+    assert event.place.name == "Sirte" and event.sub_event_type == "Non-state actor overtakes territory"
+    assert event.geo_precision == 2  # the hospital was taken, not the town
+    [event] = _events("Islamic State fighters took over Sirte on Friday.")
+    assert event.geo_precision == 1
+
+
 def test_a_relative_clause_describes_it_does_not_locate():
     text = ("Islamic State fighters have taken control of Buwayrat al-Hasun (Bouyrat), close to Abu Grein, "
             "which is regarded as the gateway to Misrata's territory.")

@@ -66,6 +66,7 @@ def test_dump_build_has_geonames_codes_and_osm(gaz):
         ("Kasserine", "TN", 35.17, 8.84),
         ("Abu Grein", "LY", 31.45, 15.26),
         ("Abu Qurayn", "LY", 31.45, 15.26),
+        ("Abugrein", "LY", 31.45, 15.26),  # a two-word name written as one word
         ("Nofaliya", "LY", 30.78, 17.84),
         ("Nawfaliyah", "LY", 30.78, 17.84),
         ("Harawa", "LY", 31.05, 17.28),

@@ -73,10 +73,15 @@ def explain_fact(result, day: str, lat: float, lon: float, window: int = 120) ->
     return out
 
 
-def held_at(result, actor: str, day: str, lat: float, lon: float) -> tuple[bool, float]:
-    """Does ``actor`` hold the cell containing (lat, lon) on ``day``? (held, probability)."""
-    t = result.date_index(day)
-    p = result.probability(actor)[t]
+def held_at(result, actor: str, day: str, lat: float, lon: float, daily=None) -> tuple[bool, float]:
+    """Does ``actor`` hold the cell containing (lat, lon) on ``day``? (held, probability).
+
+    ``daily``: the same estimate on a daily grid without geometry (same events, same parameters, so the
+    same places), for a state on the fact's own date rather than on the grid date before it."""
+    states = result if daily is None else daily
+    if daily is not None and len(daily.places) != len(result.places):
+        raise ValueError("the daily estimate must come from the same events and parameters")
+    p = states.probability(actor)[states.date_index(day)]
     pt = Point(lon, lat)
     for i, cell in enumerate(result.coast_cells):
         if cell is not None and not cell.is_empty and cell.contains(pt):
@@ -128,7 +133,8 @@ def monthly_coast(result, actor: str = IS) -> pd.DataFrame:
     return c.groupby(["resolution", "month"])[["km", "km_low", "km_high"]].mean().round(0).reset_index()
 
 
-def score_libya(result, actor: str = IS) -> dict:
+def score_libya(result, actor: str = IS, daily=None) -> dict:
+    """Coastline criteria on ``result``'s grid; dated facts on ``daily`` states when given (see held_at)."""
     c = coastline_held(result, actor)
     res0 = result.params.resolutions[0]
     c0 = c[c.resolution == res0]
@@ -137,7 +143,7 @@ def score_libya(result, actor: str = IS) -> dict:
     q = [c0[(c0.date >= f"2015-{m:02d}-01") & (c0.date < f"2015-{m + 2:02d}-01")].km.mean() for m in (2, 5, 8, 10)]
     facts = []
     for day, name, lat, lon, want, row in LIBYA_FACTS:
-        got, p = held_at(result, actor, day, lat, lon)
+        got, p = held_at(result, actor, day, lat, lon, daily)
         facts.append({"date": day, "place": name, "row": row, "expected_IS": want, "model_IS": got,
                       "p": round(p, 2), "agree": got == want})
     facts = pd.DataFrame(facts)
@@ -172,7 +178,7 @@ def print_libya(label: str, result, score: dict, verbose: bool = True) -> None:
     print(f"Feb 2016 held places: {[h['name'] for h in score['feb_2016_held']]}; lon range "
           f"{score['feb_2016_lon_range']} (Abu Grein 15.26 .. Ben Jawad 18.08); Sirte inside: "
           f"{score['sirte_held_feb_2016']}")
-    print(f"control_facts.md agreement: {score['facts_agreement']}")
+    print(f"control_facts.md agreement (state on each fact's date): {score['facts_agreement']}")
     print(score["facts"].to_string(index=False))
     print("western / eastern limits of the held coast (control_facts.md section 2; cells reach up to "
           f"{result.params.max_radius_km:g} km beyond their town):")
@@ -187,10 +193,15 @@ def print_libya(label: str, result, score: dict, verbose: bool = True) -> None:
                 print("    " + line)
 
 
-def libya_events_from_pipeline(reports: Path, db: str | None = None) -> pd.DataFrame:
+def libya_events_from_pipeline(reports: Path, db: str | None = None, seeds: Path | None = None) -> pd.DataFrame:
+    """Events of ``frontline run`` on the Libya reports, and on the seed articles when ``seeds`` is given."""
     import frontline
 
-    res = frontline.run([str(reports / "reports.jsonl")], db=db or ":memory:")
+    paths, meta = [str(reports / "reports.jsonl")], None
+    if seeds is not None and (seeds / "articles").is_dir():
+        paths.append(str(seeds / "articles"))
+        meta = seeds / "seeds.meta.jsonl"
+    res = frontline.run(paths, meta=meta, db=db or ":memory:")
     ev = res.events
     if "geometry" in getattr(ev, "columns", []):
         ev = pd.DataFrame(ev.drop(columns="geometry"))
@@ -213,17 +224,20 @@ def bench_libya(shared: Path, repo: Path, params: ControlParams | None = None, d
     if fixture.exists():
         ev = pd.read_csv(fixture)
         r = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "7d", params)
-        out["fixture"] = score_libya(r)
+        daily = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "1d", params, geometry=False)
+        out["fixture"] = score_libya(r, daily=daily)
         print_libya("hand-coded events (bench/control_libya_events.csv)", r, out["fixture"])
         _feb_map(r, "fixture", out_dir)
     reports = shared / "data" / "reports" / "libya"
     if reports.exists():
         t0 = time.perf_counter()
-        ev = libya_events_from_pipeline(reports, db)
+        ev = libya_events_from_pipeline(reports, db, shared / "seeds")
         t1 = time.perf_counter()
         r = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "7d", params)
-        out["pipeline"] = score_libya(r)
-        print_libya(f"text pipeline events ({len(ev)} events, pipeline {t1 - t0:.1f} s)", r, out["pipeline"])
+        daily = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "1d", params, geometry=False)
+        out["pipeline"] = score_libya(r, daily=daily)
+        print_libya(f"text pipeline events, reports and seeds ({len(ev)} events, pipeline {t1 - t0:.1f} s)", r,
+                    out["pipeline"])
         _feb_map(r, "pipeline", out_dir)
     return out
 

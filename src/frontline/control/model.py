@@ -68,7 +68,7 @@ class ControlParams:
     loss_spread_km: float = 0.0        # (off by default) losing a place (taken from the actor) also weakens its hold on places this close
     loss_spread_factor: float = 0.5    # ... with this share of the weight, tapering to 0 at loss_spread_km
     sweep_days: float = 30.0           # two places taken by one actor within this many days ...
-    sweep_km: float = 120.0            # ... and this far apart: an advance; places on the way ...
+    sweep_km: float = 150.0            # ... and this far apart: an advance; places on the way ...
     sweep_width_km: float = 12.0       # ... (this close to the line between them) are taken too
     sweep_factor: float = 1.0          # ... with this share of the weaker of the two weights (0: off)
     w_presence: float = 0.25           # presence confirms (logistic) an existing hold
@@ -438,7 +438,6 @@ def _sweep(eff: pd.DataFrame, df: pd.DataFrame, places: pd.DataFrame, frame, par
                     extra.append((r2.row, r2.actor_name, GAIN, w, a, pl, r2.day, r2.event_id))
                     if r2.row in lose_of.index:
                         extra.append((r2.row, None, LOSE, w, int(lose_of[r2.row]), pl, r2.day, r2.event_id))
-                break
     if extra:
         ex = pd.DataFrame(extra, columns=["row", "actor_name", "kind", "weight", "actor", "place", "day", "event_id"])
         ex = ex.drop_duplicates(["kind", "actor", "place", "day"])

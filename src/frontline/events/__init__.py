@@ -45,6 +45,8 @@ _FACILITY_AFTER = re.compile(r"^\s+(?:conference|congress|convention|centre|cent
                              r"university|college|school|stadium|street|road|avenue|square|bank|company|club|brigade|battalion|"
                              r"camp|prison|palace|cinema|theatre|theater|market|tower|building)\b", re.I)
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
+# "Sirte's Ibn Sina hospital", "Aleppo's airport": a site inside the place, not the whole of it
+_SITE_AFTER = re.compile(r"^[’']s\s")
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
                          r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
 _SECOND_PASS_MIN_CHARS = 300  # headlines are too short to say which country they are about
@@ -236,7 +238,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             precision = place.geo_precision
             if near and precision < GEO_PRECISION_NEAR:
                 precision = GEO_PRECISION_NEAR
-            if _REGION_AFTER.match(text[toponym.end:toponym.end + 20]) and precision < GEO_PRECISION_REGION:
+            if ((_REGION_AFTER.match(text[toponym.end:toponym.end + 20]) or _SITE_AFTER.match(text[toponym.end:toponym.end + 4]))
+                    and precision < GEO_PRECISION_REGION):
                 precision = GEO_PRECISION_NEAR
             key = (place.geonameid, place.name)
             event = Event(

@@ -448,6 +448,7 @@ class Gazetteer:
         self.pop: np.ndarray
         self.index: dict[str, tuple]
         self.skel: dict[str, tuple] | None = None
+        self._glued: dict[str, list[str]] | None = None
         self.first_names: dict[str, int] = {}
         self.adm2: list[str] = []
         self.country_index: dict[str, int] = {}
@@ -492,6 +493,16 @@ class Gazetteer:
                     sk[s].append(k)
             self.skel = {k: (tuple(v), tuple(fold(x) for x in v)) for k, v in sk.items()}
         return self.skel
+
+    def _glued_skeletons(self) -> dict[str, list[str]]:
+        """Multi-word skeletons keyed without their spaces ("ab krn" under "abkrn"), built on first use."""
+        if self._glued is None:
+            glued: dict[str, list[str]] = defaultdict(list)
+            for k in self._ensure_skel():
+                if " " in k:
+                    glued[k.replace(" ", "")].append(k)
+            self._glued = dict(glued)
+        return self._glued
 
     # ----- persistence -----
     def save(self, path: Path) -> None:
@@ -546,20 +557,26 @@ class Gazetteer:
         s = skeleton(name)
         out: dict[int, tuple[int, float]] = {}
         keys, folded = sk.get(s, ((), ()))
-        if not keys or (max_bucket is not None and len(keys) > max_bucket):
+        if max_bucket is not None and len(keys) > max_bucket:
             return []
         from rapidfuzz import process
         from rapidfuzz.fuzz import ratio
 
         query = fold(name)
-        for f, score, j in process.extract(query, folded, scorer=ratio, score_cutoff=min_sim * 100, limit=None):
-            if len(f) < _SHORT_KEY and len(f) != len(query):
-                continue  # a short name ("Al Harah", folded "hara") varies by a letter, it does not gain one ("Harwa")
-            key, sim = keys[j], score / 100.0
-            for i, m in self.exact(key)[:limit]:
-                if i not in out or sim > out[i][1]:
-                    out[i] = (max(m, M_ALT), sim)
-        # also allow a dropped/added leading word ("Wadi Harawah" ~ "Harawa")
+        pools = [(keys, folded, min_sim)]
+        if " " not in s and len(s) >= 4:
+            # "Abugrein" is "Abu Grein" written as one word: the spaceless skeletons agree, and the
+            # spelling is compared as a multi-word variant would be
+            glued = tuple(k for sk_key in self._glued_skeletons().get(s, ()) for k in sk[sk_key][0])
+            pools.append((glued, tuple(fold(k).replace(" ", "") for k in glued), min(min_sim, _GLUED_MIN_SIM)))
+        for keys, folded, cutoff in pools:
+            for f, score, j in process.extract(query, folded, scorer=ratio, score_cutoff=cutoff * 100, limit=None):
+                if len(f) < _SHORT_KEY and len(f) != len(query):
+                    continue  # a short name ("Al Harah", folded "hara") varies by a letter, it does not gain one ("Harwa")
+                key, sim = keys[j], score / 100.0
+                for i, m in self.exact(key)[:limit]:
+                    if i not in out or sim > out[i][1]:
+                        out[i] = (max(m, M_ALT), sim)
         return sorted(((i, m, s_) for i, (m, s_) in out.items()), key=lambda x: (-x[2], -self.prior[x[0]]))
 
     def candidates(self, name: str, *, fuzzy: bool = True) -> list[tuple[int, int, float]]:
@@ -601,6 +618,7 @@ class Gazetteer:
 
 
 _LOADED: dict[str, Gazetteer] = {}
+_GLUED_MIN_SIM = 0.78  # a one-word spelling of a multi-word name ("Abugrein" ~ "Abu Qurayn", 0.8)
 _SHORT_KEY = 5  # folded names shorter than this match only variants of the same length
 
 

@@ -238,3 +238,13 @@ def test_osm_places_merge_into_the_geonames_town_they_duplicate():
 
     hits = load_gazetteer().lookup("Ben Jawad", countries=["LY"])
     assert len([p for p in hits if abs(p.lat - 30.804) < 0.05 and abs(p.lon - 18.077) < 0.05]) == 1
+
+
+def test_a_first_name_before_a_surname_is_not_a_variant(gaz):
+    from frontline.geo import geoparse
+
+    text = "After the fall of Moammar Qaddafi the group used his weapons to invade neighbouring Mali."
+    assert [t.mention for t in geoparse(text, country_hint="LY", gazetteer=gaz)] == ["Mali"]
+    # a place word after the variant keeps it a place
+    text = "Shelling hit Hajeen Town and the Shaddadi countryside on Monday."
+    assert "Hajeen" in [t.mention for t in geoparse(text, country_hint="SY", gazetteer=gaz)]

@@ -160,6 +160,14 @@ def _fuzzy_cached(gaz: Gazetteer, name: str, min_sim: float = 0.8):
     return r
 
 
+_PLACE_WORDS = {"city", "town", "village", "province", "governorate", "countryside", "district", "area", "region",
+                "camp", "airport", "desert", "neighbourhood", "neighborhood", "suburb", "outskirts", "port"} | _GENERIC_TAIL
+
+
+def _place_word(word: str, index: dict) -> bool:
+    return word.lower() in _PLACE_WORDS or norm(word) in index
+
+
 _AR_PREFIX = {"abu", "abou", "bou", "ben", "bin", "ibn", "beni", "bani", "wadi", "bir", "ras", "sidi", "ain", "ayn", "al",
               "el", "jabal", "jebel", "qasr", "deir", "dayr", "tell", "tal", "umm", "um", "khirbet", "kafr", "kfar", "bab",
               "sheikh", "sidi", "marsa", "mersa", "hassi", "oued", "zawiyat", "bir"}
@@ -171,6 +179,8 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
     any capitalised word may be a variant, but only of a place in those countries."""
     fuzzy_all = bool(countries)
     toks = _tokens(text)
+    words = [t for _, _, t in toks[:60] if t[:1].isalpha()]
+    title_case = len(words) >= 4 and sum(t[0].isupper() for t in words) > 0.6 * len(words)
     n = len(toks)
     spans: list[Span] = []
     i = 0
@@ -212,7 +222,9 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
                         and toks[i + 2][2][:1].isupper()):
                     tries.append(i + 2)
                 tries.append(i + 1)
-            if fuzzy_all and best is None and len(t0) >= 5:
+            if fuzzy_all and best is None and len(t0) >= 5 and (not nxt_ok or title_case or _place_word(toks[i + 1][2], index)):
+                # a lone variant followed by a capitalised word that is no place word is the start of a
+                # longer name ("Moammar Qaddafi"), not a place ("Hajeen Town", "Jobar Damascus" may be)
                 tries.append(i)
             for jj in tries:
                 cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72 if jj > i else _SINGLE_WORD_MIN_SIM)

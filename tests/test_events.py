@@ -238,3 +238,16 @@ def test_history_is_the_sentence_that_names_it_unless_the_paragraph_opens_with_i
     events = code_document(Document(doc_id="t", text=text, published="2016-01-04"), country="LY")[1]
     takes = [e for e in events if e.sub_event_type == "Non-state actor overtakes territory"]
     assert [(e.location, e.actor1, e.event_date) for e in takes] == [("Ben Jawad", "Islamic State", "2016-01-04")]
+
+
+def test_an_incident_monitors_log_heading_is_its_kind_of_event():
+    text = "March 16th 2017: (S470) Euphrates Dam, Al Tabaqa, Raqqa governorate, Syria"
+    doc = Document(doc_id="t", text=text, published="2017-03-20", outlet="Airwars")
+    [event] = code_document(doc)[1]
+    assert event.sub_event_type == "Air/drone strike" and event.event_date == "2017-03-16"
+    assert event.place.country == "SY" and event.location in ("Euphrates Dam", "Al Tabaqa")
+    assert abs(event.place.lat - 35.84) < 0.3 and abs(event.place.lon - 38.55) < 0.3  # Tabqa and its dam
+    assert event.quote == text and event.certainty == "reported"
+    # the same heading from an outlet that is not an incident monitor states no event
+    other = Document(doc_id="t", text=text, published="2017-03-20", outlet="Test Wire")
+    assert code_document(other)[1] == []

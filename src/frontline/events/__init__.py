@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
 from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+from importlib import resources
 
 from frontline.geo.normalize import fold
 from frontline.nlp.actors import GENERIC_KINDS
@@ -174,6 +176,9 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     """
     actors = actors or actor_dictionary()
     text = doc.text
+    logged = incident_event(doc, toponyms)
+    if logged is not None:
+        return [logged]
     paras = paragraphs(text)
     sentences = split_sentences(text)
 
@@ -735,9 +740,57 @@ def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: 
     return trigger.event_type, trigger.sub_event_type
 
 
+# "January 21st -22nd, 2017: (S406) Al Tabaqa, Raqqa governorate, Syria"
+_INCIDENT_HEADING = re.compile(r"^\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?,?"
+                               r"\s+\d{4})\s*:\s*\((?P<code>[A-Z]{1,4}\d+)\)\s*(?P<places>.+?)\s*$", re.S)
+
+
+@lru_cache(maxsize=1)
+def _monitors() -> dict[str, dict]:
+    """Incident-log outlets (data/monitors.yaml), keyed by each way of writing the outlet, lower-case."""
+    import yaml
+
+    data = yaml.safe_load(resources.files("frontline.data").joinpath("monitors.yaml").read_text(encoding="utf-8"))
+    return {name.lower(): entry for entry in data.values() for name in entry["outlets"]}
+
+
+def incident_event(doc: Document, toponyms: list[Toponym]) -> Event | None:
+    """The event an incident monitor's log heading records, or None when ``doc`` is not one.
+
+    A heading ("January 9th, 2017: (S386) Hattash village, Raqqa governorate, Syria") from an
+    outlet listed in data/monitors.yaml is one event of the monitor's kind, on the heading's date,
+    at the first place of the heading that is not a country (the most specific one the gazetteer
+    knows: "Raqqa governorate" when it lacks Hattash).
+    """
+    outlets = [o.strip().lower() for o in re.split(r"[;,]", doc.outlet or "") if o.strip()]
+    monitor = next((_monitors()[o] for o in outlets if o in _monitors()), None)
+    m = _INCIDENT_HEADING.match(doc.text) if monitor else None
+    if m is None:
+        return None
+    when = next((d for d in find_dates(m.group("date"), doc.published) if d.date), None)
+    start, end = m.start("places"), m.end("places")
+    usable = [t for t in toponyms if start <= t.start < end and t.place is not None
+              and t.place.feature_code not in _COUNTRY_CODES and t.place.feature_code not in _NON_LOCATION_CODES]
+    if not usable:
+        return None
+    toponym = _city_or_region(usable[0], doc.text)
+    place = toponym.place
+    precision = place.geo_precision
+    if _REGION_AFTER.match(doc.text[toponym.end:toponym.end + 20]) and precision < GEO_PRECISION_REGION:
+        precision = GEO_PRECISION_NEAR
+    return Event(
+        event_id=_event_id(doc.doc_id, 0, len(doc.text), place, monitor["sub_event_type"]), doc_id=doc.doc_id,
+        sentence=0, char_start=0, char_end=len(doc.text), quote=doc.text,
+        event_date=when.date if when else doc.published, time_precision=when.time_precision if when else 1,
+        event_type=monitor["event_type"], sub_event_type=monitor["sub_event_type"], actor1=None,
+        place=place, location=toponym.mention, geo_precision=precision, geo_score=round(toponym.score, 3),
+        certainty="reported", source=doc.outlet,
+        notes=f"incident log heading {m.group('code')}; place '{toponym.mention}' at {toponym.start}-{toponym.end}")
+
+
 def _event_id(doc_id: str, start: int, end: int, place: Place | None, sub_type: str) -> str:
     raw = f"{doc_id}|{start}|{end}|{place.geonameid if place else None}|{place.name if place else None}|{sub_type}"
     return "ev-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-__all__ = ["code_document", "collection_country", "complete_lists", "country_hint", "extract_events"]
+__all__ = ["code_document", "collection_country", "complete_lists", "country_hint", "extract_events", "incident_event"]

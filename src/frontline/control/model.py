@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
-from shapely.geometry import MultiPoint, Point, box, mapping
+from shapely.geometry import MultiPoint, box, mapping
 
 from frontline.records import ControlState
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import coast as _coast
-from .model import TAKE_SUBTYPES, ControlParams, _prepare, _regions, _snap, estimate_control  # noqa: F401
+from .model import TAKE_SUBTYPES, ControlParams, _prepare, _regions, _snap
 from .places import settlements as _settlements
 
 

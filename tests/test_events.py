@@ -248,6 +248,12 @@ def test_an_incident_monitors_log_heading_is_its_kind_of_event():
     assert event.place.country == "SY" and event.location in ("Euphrates Dam", "Al Tabaqa")
     assert abs(event.place.lat - 35.84) < 0.3 and abs(event.place.lon - 38.55) < 0.3  # Tabqa and its dam
     assert event.quote == text and event.certainty == "reported"
+    # an approximate date, a sub-incident code, a place named before the code; a namesake abroad is skipped
+    doc = Document(doc_id="t", text="Around July 11th 2017: (S1040a) Qasr al Banat, Raqqa, Raqqa governorate, Syria",
+                   published="2017-08-01", outlet="SOHR;Airwars")
+    [event] = code_document(doc)[1]
+    assert event.event_date == "2017-07-11" and event.place.country == "SY"
+    assert abs(event.place.lat - 35.95) < 0.5 and abs(event.place.lon - 39.01) < 0.5
     # the same heading from an outlet that is not an incident monitor states no event
     other = Document(doc_id="t", text=text, published="2017-03-20", outlet="Test Wire")
     assert code_document(other)[1] == []

@@ -740,9 +740,11 @@ def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: 
     return trigger.event_type, trigger.sub_event_type
 
 
-# "January 21st -22nd, 2017: (S406) Al Tabaqa, Raqqa governorate, Syria"
-_INCIDENT_HEADING = re.compile(r"^\s*(?P<date>[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?,?"
-                               r"\s+\d{4})\s*:\s*\((?P<code>[A-Z]{1,4}\d+)\)\s*(?P<places>.+?)\s*$", re.S)
+# "January 21st -22nd, 2017: (S406) Al Tabaqa, Raqqa governorate, Syria", "Around July 31st 2017: (S1142a) ..."
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_INCIDENT_HEADING = re.compile(rf"^\s*(?:(?:on or )?around\s+)?(?P<date>[A-Z][a-z]+\.?\s+{_DAY}(?:\s*[-–/]\s*{_DAY})?,?\s+\d{{4}})"
+                               r"\s*:(?P<places>[^()]{0,80}?\((?P<code>[A-Z]{0,4}\d+[a-z]?)\).+?)\s*$", re.S | re.I)
+_HEADING_MAX_KM = 150  # the place of "X, Raqqa governorate, Syria" lies within this of the places named after it
 
 
 @lru_cache(maxsize=1)
@@ -762,6 +764,8 @@ def incident_event(doc: Document, toponyms: list[Toponym]) -> Event | None:
     at the first place of the heading that is not a country (the most specific one the gazetteer
     knows: "Raqqa governorate" when it lacks Hattash).
     """
+    from frontline.geo import distance_km
+
     outlets = [o.strip().lower() for o in re.split(r"[;,]", doc.outlet or "") if o.strip()]
     monitor = next((_monitors()[o] for o in outlets if o in _monitors()), None)
     m = _INCIDENT_HEADING.match(doc.text) if monitor else None
@@ -769,11 +773,17 @@ def incident_event(doc: Document, toponyms: list[Toponym]) -> Event | None:
         return None
     when = next((d for d in find_dates(m.group("date"), doc.published) if d.date), None)
     start, end = m.start("places"), m.end("places")
-    usable = [t for t in toponyms if start <= t.start < end and t.place is not None
-              and t.place.feature_code not in _COUNTRY_CODES and t.place.feature_code not in _NON_LOCATION_CODES]
-    if not usable:
+    named = [t for t in toponyms if start <= t.start < end and t.place is not None]
+    countries = {t.place.country for t in named if t.place.feature_code in _COUNTRY_CODES}
+    usable = [t for t in named if t.place.feature_code not in _COUNTRY_CODES
+              and t.place.feature_code not in _NON_LOCATION_CODES and (not countries or t.place.country in countries)]
+    # the heading goes from the most specific place to the widest: the first place that lies near
+    # every place named after it ("Qasr al Banat, Raqqa" is not a Banat elsewhere)
+    toponym = next((t for i, t in enumerate(usable)
+                    if all(distance_km(t.place, u.place) <= _HEADING_MAX_KM for u in usable[i + 1:])), None)
+    if toponym is None:
         return None
-    toponym = _city_or_region(usable[0], doc.text)
+    toponym = _city_or_region(toponym, doc.text)
     place = toponym.place
     precision = place.geo_precision
     if _REGION_AFTER.match(doc.text[toponym.end:toponym.end + 20]) and precision < GEO_PRECISION_REGION:

@@ -257,3 +257,22 @@ def test_an_incident_monitors_log_heading_is_its_kind_of_event():
     # the same heading from an outlet that is not an incident monitor states no event
     other = Document(doc_id="t", text=text, published="2017-03-20", outlet="Test Wire")
     assert code_document(other)[1] == []
+
+
+@pytest.mark.parametrize("headline,sub_type,actor1,place", [
+    ("The Islamic State organization execute a young man in al-Busayrah in the countryside of Deir Ezzor",
+     "Attack", "Islamic State", "al-Busayrah"),
+    ("The Islamic State crucifies 3 civilians in the city of Raqqa", "Attack", "Islamic State", "Raqqa"),
+    ("3 corpses found in Daraa with marks of torture", "Attack", None, "Daraa"),
+    ("Clashes continue in the eastern Ghouta, losses reported", "Armed clash", None, "eastern Ghouta"),
+    ("A suicidal operation by one of ISIS members in Manbij city", "Suicide bomb", "Islamic State", "Manbij"),
+    ("The regime forces expand their control and control an ancient palace in al-Sukhnah",
+     "Government regains territory", "Government of Syria", "al-Sukhnah"),
+    ("Regime forces withdraw from Palmyra after heavy clashes", "Non-violent transfer of territory",
+     "Government of Syria", "Palmyra"),
+])
+def test_headline_constructions(headline, sub_type, actor1, place):
+    doc = Document(doc_id="t", text=headline, published="2017-05-05", outlet="Test Wire")
+    events = [e for e in code_document(doc, country="SY")[1] if e.location == place]
+    assert events, code_document(doc, country="SY")[1]
+    assert any(e.sub_event_type == sub_type and e.actor1 == actor1 for e in events), events

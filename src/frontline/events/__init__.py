@@ -49,8 +49,9 @@ _FACILITY_AFTER = re.compile(r"^\s+(?:conference|congress|convention|centre|cent
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
 # "Sirte's Ibn Sina hospital", "Aleppo's airport": a site inside the place, not the whole of it
 _SITE_AFTER = re.compile(r"^[’']s\s")
-_HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|"
-                         r"ancient|medieval|Ottoman|Middle Ages)\b", re.I)
+_HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|Middle Ages|"
+                         r"(?:ancient|medieval|Ottoman) (?:times|world|era|period|empire|conquest|rule|history|Rome|"
+                         r"Greece|Egypt|Carthage))\b", re.I)  # "an ancient palace" is a place today
 _SECOND_PASS_MIN_CHARS = 300  # headlines are too short to say which country they are about
 _CONFIDENT = 0.5  # geoparse score above which a place abroad is believed even in a report about elsewhere
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
@@ -60,7 +61,8 @@ _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?
 _PARTICIPLE = re.compile(r"(?:\w+(?:ed|en|wn|un)|hit|struck|shot|held|won|caught|fought)\b", re.I)
 _EXPULSION = re.compile(r"(?:driven|forced|pushed|kicked|chased|drove) out|expelled|ousted|routed|evicted", re.I)
 _SYMMETRIC = {"contest", "casualties"}
-_PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$", re.I)
+_PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?(?:(?:one|some|two|three|members|fighters|elements) of\s+(?:the\s+)?)?$",
+                         re.I)  # "by the IS", "by one of ISIS members"
 
 
 def country_hint(text: str, actors: ActorDictionary) -> str | None:
@@ -592,8 +594,9 @@ def _usable(t: Toponym, src_span: tuple[int, int] | None) -> bool:
         return False
     if src_span and src_span[0] <= t.start < src_span[1]:
         return False  # "the government based in Tobruk said": the source's seat, not the event's place
-    if not re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|le|la)[-\s’']", "", t.mention)[:1].isupper():
-        return False  # a lower-case word is not a place name ("al-Bab" is, "well" is not)
+    if not re.sub(r"^(?:(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|le|la)[-\s’']|(?:eastern|western|northern|southern)\s+)",
+                  "", t.mention)[:1].isupper():
+        return False  # a lower-case word is not a place name ("al-Bab", "eastern Ghouta" are, "well" is not)
     if p.feature_code in _COUNTRY_CODES and fold(t.mention) != fold(p.name) and not t.mention.replace(".", "").isupper():
         return False  # a demonym ("the Libyan coast", "French media") describes, it does not place
     if t.mention.lower().rstrip(".") in _CALENDAR_WORDS | _DIRECTION_WORDS:
@@ -626,6 +629,8 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
             role = _with_role(t, text, s_start)
             if _RELATIVE.search(text[s_start + best.end:t.start]):
                 role = (t, True, False)  # "..., which is the gateway to Misrata": a description, not the place
+            elif best.effect == "retreat" and _GAVE_UP_FROM.match(text[s_start + best.end:t.start]):
+                role = (t, False, False)  # "pulls back from Dabiq": the place given up, not an origin
             pairs.setdefault(best, []).append(role)
             previous_trigger = best
         else:
@@ -655,6 +660,7 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
 # a subordinate clause with a subject of its own ("as the brigades pushed into", "while troops entered")
 _NEW_SUBJECT = re.compile(r"\b(?:as|while|when|whereas|because|since|after|before|until)\s+(?:the\s+)?"
                           r"(?:[A-Z][\w-]*|[\w-]+(?:s|led|backed))\b(?:\s+[\w-]+){0,8}\s*$")
+_GAVE_UP_FROM = re.compile(r"^\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?$", re.I)
 _RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b", re.I)
 
 

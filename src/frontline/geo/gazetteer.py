@@ -6,6 +6,8 @@ Sources (default build, all offline):
   first-level region points (trimmed bounding-box midpoint of the region's towns);
 - ``countryinfo``: country reference points (centroid of the largest polygon, not the capital),
   alternative spellings and demonyms;
+- ``zipcodes``: US postal towns (USPS city names of ZIP codes with their points) below the
+  cities500 cut-off, added only as further candidates of names the index already has;
 - ``src/frontline/data/geo_regions.yaml``: continents, macro-regions, seas, abbreviations, demonyms.
 
 ``build_gazetteer(source_dir)`` additionally reads GeoNames dumps in ``source_dir``
@@ -33,7 +35,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
 
-CACHE_VERSION = 14
+CACHE_VERSION = 17
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REGIONS_FILE = DATA_DIR / "geo_regions.yaml"
@@ -371,6 +373,8 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
                 for a in al:
                     b.name_it(i, a, M_DEMONYM)
 
+    _add_us_postal_places(b, gdir)
+
     # ---------------- OSM places (e.g. osm_libya_places_all.json) ----------------
     if src:
         for f in sorted(src.glob("osm*places*.json")):
@@ -412,6 +416,59 @@ def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources
     g = Gazetteer._from_builder(b)
     g.first_names = _first_names()
     return g
+
+
+SUPP_GID_LO, SUPP_GID_HI = -5_999_999, -5_000_000  # places from the supplementary (postal) source
+
+
+def is_supplementary(gid: int) -> bool:
+    return SUPP_GID_LO <= int(gid) <= SUPP_GID_HI
+
+
+def _add_us_postal_places(b: _Builder, gdir: Path) -> None:
+    """US towns and villages below the cities500 cut-off from the ``zipcodes`` package (the USPS
+    city name of each ZIP code and the other names it accepts, with its point): a postal town is
+    placed at the median point of its ZIP codes, with its state and county. Only names the index already has are added (as further
+    candidates of a known name), so detection does not gain new words; towns that GeoNames already
+    has (same name, same state, within 30 km) are left out. They carry no population, and the
+    models see them through the ``supp`` feature."""
+    try:
+        import zipcodes
+    except ImportError:
+        return
+    us = json.loads((gdir / "us_states.json").read_text(encoding="utf-8"))
+    state_name = {code: st["name"] for code, st in us.items()}
+    groups: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    for z in zipcodes.list_all():
+        if not z.get("active") or z.get("zip_code_type") not in ("STANDARD", "PO BOX"):
+            continue
+        st = state_name.get(z.get("state") or "")
+        if not st:
+            continue
+        try:
+            lat, lon = float(z["lat"]), float(z["long"])
+        except (TypeError, ValueError):
+            continue
+        names = [z["city"]] + list(z.get("acceptable_cities") or [])
+        for nm in names:
+            if nm and _alt_ok(nm):
+                groups[(nm.title() if nm.isupper() else nm, st)].append((lat, lon, z.get("county") or ""))
+    n = 0
+    for (nm, st), pts in sorted(groups.items()):
+        key = norm(nm)
+        have = b.index.get(key)
+        if not have:
+            continue
+        lat = float(np.median([p[0] for p in pts]))
+        lon = float(np.median([p[1] for p in pts]))
+        if have and any(b.cc[i] == "US" and b.kind[i] == K_CITY and b.adm1[i] == st and abs(b.lat[i] - lat) < 0.3
+                        and abs(b.lon[i] - lon) < 0.4 for i in have):
+            continue
+        i = b.add(SUPP_GID_HI - n, nm, lat, lon, "US", st, K_CITY, "PPL", 0)
+        n += 1
+        b.adm2 += [""] * (len(b.gid) - len(b.adm2))
+        b.adm2[i] = max((p[2] for p in pts), key=[p[2] for p in pts].count)
+        b.name_it(i, nm, M_PRIMARY)
 
 
 def _first_names() -> dict[str, int]:

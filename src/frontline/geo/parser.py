@@ -23,7 +23,7 @@ import numpy as np
 
 from ..records import GEO_PRECISION_NEAR, Place, Toponym
 from .gazetteer import (K_ADM1, K_ADM2, K_CITY, K_CONT, K_COUNTRY, K_RGN, K_SEA, M_ALIAS, M_ALT, M_DEMONYM,
-                        M_PARTIAL, M_PRIMARY, MATCH_PENALTY, Gazetteer, load_gazetteer)
+                        M_PARTIAL, M_PRIMARY, MATCH_PENALTY, SUPP_GID_HI, SUPP_GID_LO, Gazetteer, load_gazetteer)
 from .normalize import norm
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
@@ -469,6 +469,8 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
     elif fc.startswith("PPLA"):
         f["ppla"] = 1.0
     f["mt_" + ("primary", "alias", "alt", "demonym", "partial")[m]] = 1.0
+    if SUPP_GID_LO <= int(gaz.gid[ci]) <= SUPP_GID_HI:
+        f["supp"] = 1.0
     if rank == 0:
         f["prior_rank0"] = 1.0
     elif rank == 1:
@@ -485,6 +487,9 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
             f["adm1_in_doc"] = 1.0
         if cc == "US":
             f["cc_us"] = 1.0
+        a1 = _a1_of(gaz, ci)
+        if a1:
+            f["a1_share"] = ctx["a1_share"].get(a1, 0.0)
     if near is not None:
         f["near_other"] = near
     return f
@@ -500,6 +505,7 @@ def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
     """Document context from every span's prior-best candidate, kept per mention key so that a
     span's own mentions can be left out of its context."""
     cc_w: dict = defaultdict(Counter)  # key -> Counter(cc)
+    a1_w: dict = defaultdict(Counter)  # key -> Counter((cc, admin1))
     cc_m: dict = defaultdict(set)
     adm1_m: dict = defaultdict(set)
     adm2_m: dict = defaultdict(set)
@@ -520,6 +526,10 @@ def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
         ccs = {gaz.cc[c] for c, m, s_ in sp.cands[:8] if gaz.cc[c] and gaz.prior[c] >= p0 - 1.0}
         for c in ccs:
             cc_w[key][c] += w / len(ccs)
+        a1s = {_a1_of(gaz, c) for c, m, s_ in sp.cands[:8] if gaz.cc[c] and gaz.prior[c] >= p0 - 1.0}
+        for a in a1s:
+            if a:
+                a1_w[key][a] += w / len(a1s)
         if k == K_COUNTRY:
             cc_m[key].add(gaz.cc[top])
         elif k == K_ADM1:
@@ -527,7 +537,18 @@ def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
             cc_m[key].add(gaz.cc[top])
         if k in (K_CITY, K_ADM1, K_ADM2) and m0 <= M_ALT:
             pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
-    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos}
+    return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos,
+            "a1_w": a1_w}
+
+
+def _a1_of(gaz: Gazetteer, ci: int):
+    """(country, first-level region) of a town, county or region; None for countries and larger."""
+    k = int(gaz.kind[ci])
+    if k == K_ADM1:
+        return (gaz.cc[ci], gaz.names[ci])
+    if k in (K_CITY, K_ADM2) and gaz.adm1[ci]:
+        return (gaz.cc[ci], gaz.adm1[ci])
+    return None
 
 
 def _note_regions(gaz: Gazetteer, sp: Span, top: int, k: int, adm2_m: dict, a1pos: dict) -> None:
@@ -547,13 +568,17 @@ def _ctx_for(ctx: dict, key: str) -> dict:
         if k != key:
             tot.update(c)
     n = sum(tot.values())
+    a1tot: Counter = Counter()
+    for k, c in ctx.get("a1_w", {}).items():
+        if k != key:
+            a1tot.update(c)
     ccm = set().union(*[v for k, v in ctx["cc_m"].items() if k != key]) if ctx["cc_m"] else set()
     a1m = set().union(*[v for k, v in ctx["adm1_m"].items() if k != key]) if ctx["adm1_m"] else set()
     pts = [p for k, v in ctx["pts"].items() if k != key for p in v]
     a2m = set().union(*[v for k, v in ctx["adm2_m"].items() if k != key]) if ctx["adm2_m"] else set()
     return {"cc_share": {c: v / n for c, v in tot.items()} if n else {}, "cc_mentioned": ccm, "adm1_mentioned": a1m,
             "hint": ctx["hint"], "points": np.array(pts) if pts else None, "n_ctx": n, "adm2_mentioned": a2m,
-            "a1pos": ctx["a1pos"], "ppos": ctx.get("ppos", {})}
+            "a1pos": ctx["a1pos"], "ppos": ctx.get("ppos", {}), "a1_share": {a: v / n for a, v in a1tot.items()} if n else {}}
 
 
 def _rank(gaz: Gazetteer, sp: Span) -> list:
@@ -683,6 +708,7 @@ def _proxy_features(gaz: Gazetteer, sp: Span, ci: int, w: float, real: list, sum
 
 def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint, weights) -> dict:
     cc_w: dict = defaultdict(Counter)
+    a1_w: dict = defaultdict(Counter)
     cc_m: dict = defaultdict(set)
     adm1_m: dict = defaultdict(set)
     adm2_m: dict = defaultdict(set)
@@ -701,6 +727,9 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
         _note_regions(gaz, sp, top, k, adm2_m, a1pos)
         if gaz.cc[top]:
             cc_w[key][gaz.cc[top]] += w
+        a1 = _a1_of(gaz, top)
+        if a1:
+            a1_w[key][a1] += w
         if k == K_COUNTRY:
             cc_m[key].add(gaz.cc[top])
         elif k == K_ADM1:
@@ -710,12 +739,12 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
             pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
         ppos[top].append(sp.start)
     return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos,
-            "ppos": ppos}
+            "ppos": ppos, "a1_w": a1_w}
 
 
 _CROSS = ("logpop", "pop_gap", "doc_cc", "near_other", "near_local", "adm1_in_doc", "adm1_near", "container", "cc_in_doc",
           "k_country", "k_adm1", "k_adm2", "pplc", "sim", "cc_us", "mt_alt", "cc_top", "adm1_city_twin",
-          "city_adm1_twin")
+          "city_adm1_twin", "a1_share", "near_frac", "supp")
 
 
 def _cross(f: dict) -> None:
@@ -748,10 +777,12 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
         scored = []
         cands = [c for c in sp.cands if c[1] != M_PROXY][:MAX_CANDS]
         near = [None] * len(cands)
+        near_frac = None
         pts = ctx["points"]
         if pts is not None and len(cands) > 1:
             idx = np.fromiter((c[0] for c in cands), dtype=np.int64, count=len(cands))
             d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], pts[None, :, 0], pts[None, :, 1])
+            near_frac = (d <= 161.0).mean(axis=1).tolist()
             d = d.min(axis=1)
             near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
         near_loc = _near_local(gaz, sp, cands, ctx)
@@ -785,6 +816,8 @@ def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, m
                 f["single"] = 1.0
             if near_loc is not None:
                 f["near_local"] = near_loc[r]
+            if near_frac is not None:
+                f["near_frac"] = near_frac[r]
             if cross:
                 _cross(f)
             scored.append((ci, model.score(weights, f), f))

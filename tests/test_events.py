@@ -268,11 +268,17 @@ def test_an_incident_monitors_log_heading_is_its_kind_of_event():
     ("A suicidal operation by one of ISIS members in Manbij city", "Suicide bomb", "Islamic State", "Manbij"),
     ("The regime forces expand their control and control an ancient palace in al-Sukhnah",
      "Government regains territory", "Government of Syria", "al-Sukhnah"),
-    ("Regime forces withdraw from Palmyra after heavy clashes", "Non-violent transfer of territory",
-     "Government of Syria", "Palmyra"),
 ])
 def test_headline_constructions(headline, sub_type, actor1, place):
     doc = Document(doc_id="t", text=headline, published="2017-05-05", outlet="Test Wire")
     events = [e for e in code_document(doc, country="SY")[1] if e.location == place]
     assert events, code_document(doc, country="SY")[1]
     assert any(e.sub_event_type == sub_type and e.actor1 == actor1 for e in events), events
+
+
+def test_the_side_that_pulls_back_loses_the_place():
+    [event] = _events("Regime forces withdraw from Palmyra as Islamic State fighters close in.", "2016-12-11")
+    assert event.sub_event_type == "Non-violent transfer of territory" and event.place.country == "SY"
+    assert event.actor2 == "Government of Syria" and event.actor1 in (None, "Islamic State")
+    [event] = _events("Islamic State commanders pulled their fighters out of Bin Jawad on Thursday.")
+    assert event.actor2 == "Islamic State" and event.actor1 is None and event.place.country == "LY"

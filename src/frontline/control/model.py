@@ -402,19 +402,25 @@ def _sweep(eff: pd.DataFrame, df: pd.DataFrame, places: pd.DataFrame, frame, par
     """An advance takes what lies on its way: when one actor takes two places within ``sweep_days``
     and ``sweep_km`` of each other, the evidenced places within ``sweep_width_km`` of the line between
     them get the same GAIN (and their holders a LOSE) at the later date, at ``sweep_factor`` times the
-    weaker weight."""
+    weaker weight. A take only near a place or of a site in it ("recaptured the port of Sirte") does
+    not move the place, but the force got there: it ends an advance as well."""
     if params.sweep_factor <= 0 or params.sweep_km <= 0:
         return eff
-    takes = df["st"].isin(TAKE_SUBTYPES)
-    gains = eff[(eff.kind == GAIN) & takes.reindex(eff.row).to_numpy()].sort_values("day")
+    takes = df["st"].isin(TAKE_SUBTYPES).reindex(eff.row).to_numpy()
+    by_actor1 = (eff.actor_name.to_numpy() == df["actor1"].astype(str).reindex(eff.row).to_numpy())
+    gains = eff[takes & by_actor1 & eff.kind.isin([GAIN, PRESENCE]).to_numpy()].copy()
+    gains["weight"] = (df["w"].reindex(gains.row).to_numpy() * params.w_take)
+    gains = gains.sort_values("day")
     if len(gains) < 2:
         return eff
+    index_of = dict(zip(eff.actor_name, eff.actor))
     ev_places = np.unique(eff.place.to_numpy())
     px, py = frame.xy(places.lon.to_numpy(float), places.lat.to_numpy(float))
     allxy = np.column_stack([px, py])
     cand = allxy[ev_places]
     extra = []
-    lose_of = eff[eff.kind == LOSE].groupby("row").actor.first()
+    loser_name = df["actor2"].reindex(gains.row)
+    lose_of = {row: index_of[name] for row, name in zip(gains.row, loser_name) if name in index_of}
     for a, g in gains.groupby("actor"):
         rows = list(g.itertuples(index=False))
         for k in range(1, len(rows)):
@@ -436,7 +442,7 @@ def _sweep(eff: pd.DataFrame, df: pd.DataFrame, places: pd.DataFrame, frame, par
                     if pl in (int(r1.place), int(r2.place)):
                         continue
                     extra.append((r2.row, r2.actor_name, GAIN, w, a, pl, r2.day, r2.event_id))
-                    if r2.row in lose_of.index:
+                    if r2.row in lose_of and lose_of[r2.row] != a:
                         extra.append((r2.row, None, LOSE, w, int(lose_of[r2.row]), pl, r2.day, r2.event_id))
     if extra:
         ex = pd.DataFrame(extra, columns=["row", "actor_name", "kind", "weight", "actor", "place", "day", "event_id"])

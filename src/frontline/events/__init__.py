@@ -47,8 +47,14 @@ _FACILITY_AFTER = re.compile(r"^\s+(?:conference|congress|convention|centre|cent
                              r"university|college|school|stadium|street|road|avenue|square|bank|company|club|brigade|battalion|"
                              r"camp|prison|palace|cinema|theatre|theater|market|tower|building)\b", re.I)
 _REGION_AFTER = re.compile(r"^\s+(?:region|province|governorate|district|area|countryside|basin|desert)\b", re.I)
-# "Sirte's Ibn Sina hospital", "Aleppo's airport": a site inside the place, not the whole of it
-_SITE_AFTER = re.compile(r"^[’']s\s")
+# "Sirte's Ibn Sina hospital", "several Sirte neighbourhoods": a site inside the place, not the whole of it
+_SITE_AFTER = re.compile(r"^(?:[’']s\s|\s+(?:neighbou?rhoods?|districts?|quarters?|suburbs?|outskirts|seafront|port|harbou?r|"
+                         r"airport|air ?base|university|hospital|prison|old city)\b)", re.I)
+# "captured radio and TV stations in Sirte", "seized the hospital of Derna": the object is a site in the place
+_SITE_BEFORE = re.compile(r"^\s+(?:[\w-]+\s+){0,5}?(?:stations?|buildings?|hospitals?|offices?|compounds?|headquarters|"
+                          r"facilit(?:y|ies)|neighbou?rhoods?|districts?|quarters?|houses?|positions?|checkpoints?|"
+                          r"bases?|airports?|ports?|camps?|hotels?|prisons?|universit(?:y|ies)|schools?|mosques?)\s+"
+                          r"(?:in|of|at|on the outskirts of)\s+(?:the\s+)?(?:city of\s+|town of\s+)?$", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|Middle Ages|"
                          r"(?:ancient|medieval|Ottoman) (?:times|world|era|period|empire|conquest|rule|history|Rome|"
                          r"Greece|Egypt|Carthage))\b", re.I)  # "an ancient palace" is a place today
@@ -245,8 +251,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             precision = place.geo_precision
             if near and precision < GEO_PRECISION_NEAR:
                 precision = GEO_PRECISION_NEAR
-            if ((_REGION_AFTER.match(text[toponym.end:toponym.end + 20]) or _SITE_AFTER.match(text[toponym.end:toponym.end + 4]))
-                    and precision < GEO_PRECISION_REGION):
+            if ((_REGION_AFTER.match(text[toponym.end:toponym.end + 20]) or _SITE_AFTER.match(text[toponym.end:toponym.end + 16])
+                 or _SITE_BEFORE.search(text[s_start + trigger.end:toponym.start])) and precision < GEO_PRECISION_REGION):
                 precision = GEO_PRECISION_NEAR
             key = (place.geonameid, place.name)
             event = Event(
@@ -660,6 +666,7 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
 # a subordinate clause with a subject of its own ("as the brigades pushed into", "while troops entered")
 _NEW_SUBJECT = re.compile(r"\b(?:as|while|when|whereas|because|since|after|before|until)\s+(?:the\s+)?"
                           r"(?:[A-Z][\w-]*|[\w-]+(?:s|led|backed))\b(?:\s+[\w-]+){0,8}\s*$")
+_HANDED_TO = re.compile(r"\b(?:to|in favou?r of)\s+(?:the\s+)?$", re.I)
 _GAVE_UP_FROM = re.compile(r"^\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?$", re.I)
 _RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b", re.I)
 
@@ -709,9 +716,19 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: st
         target = next((a for a in inside + after if a is not agent and a.name != agent_name), None)
         if target is None:
             target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
+        if trigger.effect == "retreat":
+            # the side that pulls back gives the place to the side it is handed to, no other ("withdrew
+            # ..., citing an IS offensive" does not name who takes over)
+            target = next((a for a in after if a is not agent and a.name != agent_name
+                           and _HANDED_TO.search(sentence[trigger.end:a.start])), None)
     actor1 = _resolve_generic(agent, country, para_text, actors, main_group) if agent or passive else antecedent
     actor2 = _resolve_generic(target, country, para_text, actors, main_group)
-    return actor1, (actor2 if actor2 != actor1 else None)
+    actor2 = actor2 if actor2 != actor1 else None
+    if trigger.effect == "retreat":
+        # ACLED's non-violent transfer names the side that gains the place first: the side that pulls
+        # back is the one that loses it
+        actor1, actor2 = actor2, actor1
+    return actor1, actor2
 
 
 def _resolve_generic(actor: Actor | None, country: str | None, para_text: str, actors: ActorDictionary,

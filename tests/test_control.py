@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +139,10 @@ def test_an_advance_takes_the_places_on_its_way():
     p_is = res.probability(IS)[:, bouyrat]
     assert p_is[res.date_index("2016-05-20")] > 0.4 and p_is[res.date_index("2016-06-20")] < 0.1
     assert res.held(G)[res.date_index("2016-06-20"), bouyrat]
+    # reaching only the port of Sirte ("part of" it) still ends the advance through Bouyrat
+    evs[-1] = replace(evs[-1], geo_precision=2)
+    near = estimate_control(events_frame(evs), IS, "LY", "2015-01-01", "2017-03-01", "7d", geometry=False)
+    assert near.probability(IS)[near.date_index("2016-06-20"), bouyrat] < 0.1
     off = estimate_control(events_frame(evs), IS, "LY", "2015-01-01", "2017-03-01", "7d",
                            ControlParams(sweep_factor=0), geometry=False)
     assert off.places.lat[bouyrat] == res.places.lat[bouyrat]

@@ -192,6 +192,10 @@ def test_a_site_inside_a_town_is_part_of_it_not_all_of_it():
     assert event.geo_precision == 2  # the hospital was taken, not the town
     [event] = _events("Islamic State fighters took over Sirte on Friday.")
     assert event.geo_precision == 1
+    for text in ("Islamic State fighters captured radio and TV stations in Sirte on Friday.",
+                 "Islamic State fighters abandoned positions in several Sirte neighbourhoods on Friday."):
+        [event] = _events(text)
+        assert event.place.name == "Sirte" and event.geo_precision == 2, text
 
 
 def test_a_relative_clause_describes_it_does_not_locate():

@@ -246,6 +246,15 @@ RAQQA = (35.952829, 39.007879)
 PALMYRA = (34.5624, 38.28402)
 
 
+# Palmyra's holder on the 1st of each month, from the public record: IS from May 2015; the government
+# retook it on 2016-03-27, IS again on 2016-12-11, the government on 2017-03-02 (Wikipedia, "Palmyra
+# offensive" March 2016 / December 2016 / 2017).
+def _palmyra_holder(month: str) -> str:
+    if month <= "2016-03" or "2017-01" <= month <= "2017-03":
+        return IS
+    return "Government of Syria"
+
+
 def bench_syria(shared: Path, params: ControlParams | None = None) -> dict:
     from frontline.ingest.importers import read_ucdp
 
@@ -271,10 +280,12 @@ def bench_syria(shared: Path, params: ControlParams | None = None) -> dict:
     df = pd.DataFrame(rows)
     print(df[df.month <= "2018-06"].to_string(index=False))
     until = df[(df.month >= "2016-03") & (df.month <= "2017-09")]
-    after = df[df.month >= "2017-11"]
+    after = df[df.month > "2017-11"]  # the state on the 1st of each month after November 2017
+    expected = df.month.map(_palmyra_holder)
     res = {
         "raqqa_IS_months_2016-03..2017-09": f"{int(until.raqqa_IS.sum())}/{len(until)}",
         "raqqa_not_IS_after_2017-11": f"{int((~after.raqqa_IS).sum())}/{len(after)}",
+        "palmyra_months_agreeing": f"{int((df.palmyra_holder == expected).sum())}/{len(df)}",
         "palmyra_holders": df[["month", "palmyra_holder"]].values.tolist(),
         "table": df,
     }

@@ -286,3 +286,11 @@ def test_the_side_that_pulls_back_loses_the_place():
     assert event.actor2 == "Government of Syria" and event.actor1 in (None, "Islamic State")
     [event] = _events("Islamic State commanders pulled their fighters out of Bin Jawad on Thursday.")
     assert event.actor2 == "Islamic State" and event.actor1 is None and event.place.country == "LY"
+
+
+def test_a_compass_part_of_a_country_is_that_part():
+    [event] = _events("Turkish airstrikes kill 18 Islamic State militants in northern Syria: army")
+    assert event.place.name == "Northern Syria" and event.geo_precision == 3 and event.place.geonameid is None
+    assert 35.5 < event.place.lat < 36.5 and 38.3 < event.place.lon < 39.5  # not the country's middle (35, 38)
+    [event] = _events("Clashes erupted in eastern Syria on Monday.")
+    assert event.place.lon > 39.5

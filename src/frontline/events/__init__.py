@@ -485,7 +485,7 @@ def _event_places(toponyms: list[Toponym], text: str, country: str | None = None
     """Resolved toponyms that may locate an event: datelines, unsure foreign places and foreign-named
     buildings left out."""
     datelines = _datelines(text)
-    resolved = [_city_or_region(t, text) for t in toponyms if t.place is not None
+    resolved = [_part_of_country(_city_or_region(t, text), text) for t in toponyms if t.place is not None
                 and not any(a <= t.start < b for a, b in datelines)]
     # beside places at home, a town abroad needs its country named too ("into Tunisia ... Kasserine")
     at_home = any(t.place.country == country for t in resolved)
@@ -504,6 +504,45 @@ def _event_places(toponyms: list[Toponym], text: str, country: str | None = None
             continue
         usable.append(t)
     return usable
+
+
+_COMPASS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "northeast": (1, 1),
+            "northwest": (1, -1), "southeast": (-1, 1), "southwest": (-1, -1)}
+_COMPASS_BEFORE = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+$", re.I)
+
+
+@lru_cache(maxsize=64)
+def _country_box(cc: str) -> tuple[float, float, float, float] | None:
+    """(south, north, west, east) of a country's settlements (0.5-99.5th percentile: no far islands)."""
+    import numpy as np
+
+    from frontline.geo import load_gazetteer
+
+    towns = load_gazetteer().settlements([cc])
+    if len(towns) < 10:
+        return None
+    lat, lon = np.percentile(towns.lat, [0.5, 99.5]), np.percentile(towns.lon, [0.5, 99.5])
+    return float(lat[0]), float(lat[1]), float(lon[0]), float(lon[1])
+
+
+def _part_of_country(t: Toponym, text: str) -> Toponym:
+    """"northern Syria" is the northern half of the country: its point lies halfway between the middle of
+    the country's settlements and their northern edge (a region, geo_precision 3), not at the country's."""
+    p = t.place
+    if p.feature_code not in _COUNTRY_CODES or not p.country:
+        return t
+    m = _COMPASS_BEFORE.search(text[max(0, t.start - 20):t.start]) or _COMPASS_BEFORE.match(t.mention + " ")
+    box = _country_box(p.country) if m else None
+    if box is None:
+        return t
+    direction = m.group(1).lower().replace("-", "")
+    dlat, dlon = _COMPASS[direction]
+    south, north, west, east = box
+    lat = (south + north) / 2 + dlat * (north - south) / 4
+    lon = (west + east) / 2 + dlon * (east - west) / 4
+    name = f"{direction.capitalize()}ern {p.name}"
+    return replace(t, place=replace(p, geonameid=None, name=name, lat=round(lat, 4), lon=round(lon, 4),
+                                    feature_class="L", feature_code="RGN", population=0))
 
 
 _REGION_WORDS = re.compile(r"^\W{0,2}(?:province|governorate|region|district|wilaya|state|county|oblast)\b", re.I)

@@ -106,9 +106,8 @@ class _Model:
 
     @staticmethod
     def score(w: dict, f: dict) -> float:
-        z = w.get("bias", 0.0)
-        for k, v in f.items():
-            z += w.get(k, 0.0) * v
+        g = w.get
+        z = g("bias", 0.0) + sum([g(k, 0.0) * v for k, v in f.items()])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -431,9 +430,9 @@ _CROSS_DET = ("logpop", "k_country", "k_adm1", "mt_alt", "mt_primary", "sent_ini
 def _add_products(f: dict, keys: tuple[str, ...]) -> None:
     """Pairwise products of the present features among ``keys`` ("a*b"), so the linear models can weigh
     one feature differently when another is there."""
-    items = [(k, f[k]) for k in keys if f.get(k)]
-    for a in range(len(items)):
-        ka, va = items[a]
+    g = f.get
+    items = [(k, v) for k in keys if (v := g(k))]
+    for a, (ka, va) in enumerate(items):
         for kb, vb in items[a + 1:]:
             f[ka + "*" + kb] = va * vb
 
@@ -469,7 +468,7 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
     elif fc.startswith("PPLA"):
         f["ppla"] = 1.0
     f["mt_" + ("primary", "alias", "alt", "demonym", "partial")[m]] = 1.0
-    if SUPP_GID_LO <= int(gaz.gid[ci]) <= SUPP_GID_HI:
+    if k == K_CITY and ci in _supp_set(gaz):
         f["supp"] = 1.0
     if rank == 0:
         f["prior_rank0"] = 1.0
@@ -487,12 +486,21 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
             f["adm1_in_doc"] = 1.0
         if cc == "US":
             f["cc_us"] = 1.0
-        a1 = _a1_of(gaz, ci)
-        if a1:
-            f["a1_share"] = ctx["a1_share"].get(a1, 0.0)
+        if k == K_ADM1:
+            f["a1_share"] = ctx["a1_share"].get((cc, gaz.names[ci]), 0.0)
+        elif k in (K_CITY, K_ADM2) and gaz.adm1[ci]:
+            f["a1_share"] = ctx["a1_share"].get((cc, gaz.adm1[ci]), 0.0)
     if near is not None:
         f["near_other"] = near
     return f
+
+
+def _supp_set(gaz: Gazetteer) -> set:
+    """Indices of the places from the supplementary (postal) source, computed once per gazetteer."""
+    s = gaz.__dict__.get("_supp")
+    if s is None:
+        s = gaz.__dict__["_supp"] = set(np.flatnonzero((gaz.gid >= SUPP_GID_LO) & (gaz.gid <= SUPP_GID_HI)).tolist())
+    return s
 
 
 def _hav_km(lat1, lon1, lat2, lon2):
@@ -562,22 +570,61 @@ def _note_regions(gaz: Gazetteer, sp: Span, top: int, k: int, adm2_m: dict, a1po
             a1pos[(cc, a1)].append(sp.start)
 
 
+def _ctx_totals(ctx: dict) -> dict:
+    """Document-wide sums of the context, computed once; ``_ctx_for`` takes a key's own share out."""
+    t = ctx.get("_totals")
+    if t is None:
+        cc_tot: Counter = Counter()
+        for c in ctx["cc_w"].values():
+            cc_tot.update(c)
+        a1_tot: Counter = Counter()
+        for c in ctx.get("a1_w", {}).values():
+            a1_tot.update(c)
+        memb = {name: Counter(x for v in ctx[name].values() for x in v) for name in ("cc_m", "adm1_m", "adm2_m")}
+        slices, pts = {}, []
+        for k, v in ctx["pts"].items():
+            slices[k] = (len(pts), len(pts) + len(v))
+            pts.extend(v)
+        t = ctx["_totals"] = {"cc": cc_tot, "a1": a1_tot, "memb": memb, "slices": slices,
+                              "pts": np.array(pts) if pts else None}
+    return t
+
+
+def _minus(tot: Counter, own) -> dict:
+    if not own:
+        return dict(tot)
+    out = {}
+    for c, v in tot.items():
+        v = v - own.get(c, 0.0)
+        if v > 1e-12:
+            out[c] = v
+    return out
+
+
+def _others(memb: Counter, own) -> set:
+    if not own:
+        return set(memb)
+    return {x for x, c in memb.items() if c - (x in own) > 0}
+
+
 def _ctx_for(ctx: dict, key: str) -> dict:
-    tot: Counter = Counter()
-    for k, c in ctx["cc_w"].items():
-        if k != key:
-            tot.update(c)
+    """The document context of one mention key: every other key's votes, regions and points."""
+    t = _ctx_totals(ctx)
+    tot = _minus(t["cc"], ctx["cc_w"].get(key))
     n = sum(tot.values())
-    a1tot: Counter = Counter()
-    for k, c in ctx.get("a1_w", {}).items():
-        if k != key:
-            a1tot.update(c)
-    ccm = set().union(*[v for k, v in ctx["cc_m"].items() if k != key]) if ctx["cc_m"] else set()
-    a1m = set().union(*[v for k, v in ctx["adm1_m"].items() if k != key]) if ctx["adm1_m"] else set()
-    pts = [p for k, v in ctx["pts"].items() if k != key for p in v]
-    a2m = set().union(*[v for k, v in ctx["adm2_m"].items() if k != key]) if ctx["adm2_m"] else set()
+    a1tot = _minus(t["a1"], ctx.get("a1_w", {}).get(key))
+    memb = t["memb"]
+    ccm = _others(memb["cc_m"], ctx["cc_m"].get(key))
+    a1m = _others(memb["adm1_m"], ctx["adm1_m"].get(key))
+    a2m = _others(memb["adm2_m"], ctx["adm2_m"].get(key))
+    pts = t["pts"]
+    sl = t["slices"].get(key)
+    if pts is not None and sl and sl[1] > sl[0]:
+        pts = np.concatenate([pts[:sl[0]], pts[sl[1]:]])
+        if not len(pts):
+            pts = None
     return {"cc_share": {c: v / n for c, v in tot.items()} if n else {}, "cc_mentioned": ccm, "adm1_mentioned": a1m,
-            "hint": ctx["hint"], "points": np.array(pts) if pts else None, "n_ctx": n, "adm2_mentioned": a2m,
+            "hint": ctx["hint"], "points": pts, "n_ctx": n, "adm2_mentioned": a2m,
             "a1pos": ctx["a1pos"], "ppos": ctx.get("ppos", {}), "a1_share": {a: v / n for a, v in a1tot.items()} if n else {}}
 
 

@@ -211,6 +211,11 @@ def test_a_place_held_briefly_was_raided_not_taken():
     assert event.sub_event_type == "Armed clash"
 
 
+def test_an_aim_after_an_event_does_not_unmake_it_but_one_before_does():
+    assert not _events("The regime forces attempt to storm Daraa.")
+    assert _events("Regime forces shelled Daraa in an attempt to cut the road.")
+
+
 def test_a_clause_with_an_aim_still_asserts_what_happened():
     events = _events("The regime forces advance again in Aleppo and seek to secure its airport")
     assert [e.place.country for e in events] == ["SY"]
@@ -272,6 +277,14 @@ def test_an_incident_monitors_log_heading_is_its_kind_of_event():
     ("A suicidal operation by one of ISIS members in Manbij city", "Suicide bomb", "Islamic State", "Manbij"),
     ("The regime forces expand their control and control an ancient palace in al-Sukhnah",
      "Government regains territory", "Government of Syria", "al-Sukhnah"),
+    ("The Islamic State organization carries out the 5th stoning in Al-Mayadin city", "Attack", "Islamic State",
+     "Al-Mayadin"),
+    ("Assassination by a silencer weapon in al-Busayrah by active cells attempting to spread chaos in the area",
+     "Attack", None, "al-Busayrah"),
+    ("Syrian Democratic Forces take control of parts of a neighborhood in Manbij city",
+     "Non-state actor overtakes territory", "SDF", "Manbij"),
+    ("Turkish Forces control the first village east of Tal Abyad", "Government regains territory",
+     "Government of Turkey", "Tal Abyad"),
 ])
 def test_headline_constructions(headline, sub_type, actor1, place):
     doc = Document(doc_id="t", text=headline, published="2017-05-05", outlet="Test Wire")

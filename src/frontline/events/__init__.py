@@ -280,7 +280,10 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     return _merge_repeats(events or unlocated)
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:…]|\s(?:and|but|while|as|after|before|in an attempt|in order)\s|\s[–—-]\s")
+# where a trigger's clause ends: an aim that follows ("... by cells attempting to spread chaos") does not
+# make what went before it unreal
+_CLAUSE_BREAK = re.compile(r"[,;:…]|\s(?:and|but|while|as|after|before|in an attempt|in order|in a bid|"
+                           r"(?:attempts?|attempted|attempting|trying|tries|tried|seeks?|seeking|aims?|aiming) to)\s|\s[–—-]\s")
 
 
 def _clause_end(sentence: str, position: int) -> int:

@@ -808,7 +808,7 @@ def _type_for(trigger: Trigger, actor1: str | None, actor2: str | None, actors: 
 # "January 21st -22nd, 2017: (S406) Al Tabaqa, Raqqa governorate, Syria", "Around July 31st 2017: (S1142a) ..."
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _INCIDENT_HEADING = re.compile(rf"^\s*(?:(?:on or )?around\s+)?(?P<date>[A-Z][a-z]+\.?\s+{_DAY}(?:\s*[-–/]\s*{_DAY})?,?\s+\d{{4}})"
-                               r"\s*:(?P<places>[^()]{0,80}?\((?P<code>[A-Z]{0,4}\d+[a-z]?)\).+?)\s*$", re.S | re.I)
+                               r"\s*:(?P<places>(?:[^()]{0,80}?\((?P<code>[A-Z]{0,4}\d+[a-z]?)\))?.+?)\s*$", re.S | re.I)
 _HEADING_MAX_KM = 150  # the place of "X, Raqqa governorate, Syria" lies within this of the places named after it
 
 
@@ -860,7 +860,7 @@ def incident_event(doc: Document, toponyms: list[Toponym]) -> Event | None:
         event_type=monitor["event_type"], sub_event_type=monitor["sub_event_type"], actor1=None,
         place=place, location=toponym.mention, geo_precision=precision, geo_score=round(toponym.score, 3),
         certainty="reported", source=doc.outlet,
-        notes=f"incident log heading {m.group('code')}; place '{toponym.mention}' at {toponym.start}-{toponym.end}")
+        notes=f"incident log heading {m.group('code') or '(no code)'}; place '{toponym.mention}' at {toponym.start}-{toponym.end}")
 
 
 def _event_id(doc_id: str, start: int, end: int, place: Place | None, sub_type: str) -> str:

@@ -238,3 +238,37 @@ def test_control_and_coast_cli(tmp_path, synthetic):
     assert {"km", "km_low", "km_high", "resolution", "dataset"} <= set(df.columns)
     res = runner.invoke(app, ["spread", "--actor", IS, "--db", str(db), "--permutations", "99"])
     assert res.exit_code == 0 and "Knox" in res.output
+
+
+def test_palmyra_changes_hands_when_the_events_say_so(shared, tmp_path):
+    # The dev half has no town-level event for the IS recapture of Palmyra (2016-12-11) or the
+    # government's return (2017-03-02). Rows coded as UCDP codes such events (a battle whose headline
+    # says who took the town) must move the town each time.
+    path = shared / "data" / "events" / "ucdp_ged_syria.dev.csv.gz"
+    if not path.exists():
+        pytest.skip("UCDP dev file not present")
+    from frontline.control.bench import PALMYRA
+    from frontline.ingest.importers import read_ucdp
+
+    dev = pd.read_csv(path, dtype=str, keep_default_na=False)
+    near = dev[(dev.latitude.astype(float) - PALMYRA[0]).abs().lt(0.3)
+               & (dev.longitude.astype(float) - PALMYRA[1]).abs().lt(0.3)]
+    template = near[near.where_coordinates.str.startswith("Tadmur")].iloc[0]
+    added = []
+    for i, (day, headline) in enumerate([
+            ("2016-12-11", "The Islamic State recaptures Palmyra city after the regime forces withdraw"),
+            ("2016-12-12", "The Islamic State takes control of the Palmyra citadel and the city's outskirts"),
+            ("2017-03-02", "Regime forces recapture Palmyra city from the Islamic State")]):
+        row = template.copy()
+        row["id"] = f"9{i}"
+        row["date_start"] = row["date_end"] = row["source_date"] = day
+        row["source_headline"], row["where_prec"] = headline, "1"
+        added.append(row)
+    csv = tmp_path / "palmyra.csv"
+    pd.concat([near, pd.DataFrame(added)]).to_csv(csv, index=False)
+    res = estimate_control(events_frame(read_ucdp(csv)), IS, "SY", "2016-01-01", "2017-06-01", "1m", geometry=False)
+    p_is, p_gov = res.probability(IS), res.probability("Government of Syria")
+    i = int(((res.places.lat - PALMYRA[0]) ** 2 + (res.places.lon - PALMYRA[1]) ** 2).idxmin())
+    assert p_gov[res.date_index("2016-06-01"), i] >= 0.5 > p_is[res.date_index("2016-06-01"), i]
+    assert p_is[res.date_index("2017-01-01"), i] >= 0.5 > p_gov[res.date_index("2017-01-01"), i]
+    assert p_gov[res.date_index("2017-04-01"), i] >= 0.5 > p_is[res.date_index("2017-04-01"), i]

@@ -510,6 +510,7 @@ class Gazetteer:
         self.adm2: list[str] = []
         self.country_index: dict[str, int] = {}
         self.prior: np.ndarray
+        self._place_fields: dict[int, tuple] = {}  # place index -> Place field values, filled by place()
 
     # ----- construction -----
     @classmethod
@@ -586,20 +587,15 @@ class Gazetteer:
         return len(self.names)
 
     def place(self, i: int) -> Place:
-        k = int(self.kind[i])
-        gid = int(self.gid[i])
-        return Place(
-            geonameid=gid if gid > 0 else None,
-            name=self.names[i],
-            lat=round(float(self.lat[i]), 5),
-            lon=round(float(self.lon[i]), 5),
-            country=self.cc[i] or None,
-            admin1=self.adm1[i] or None,
-            feature_class=KIND_CLASS[k],
-            feature_code=self.fcode[i],
-            population=int(self.pop[i]),
-            geo_precision=KIND_PREC[k],
-        )
+        """A new Place (callers may change it); its field values are worked out once per index."""
+        fields = self._place_fields.get(i)
+        if fields is None:
+            k = int(self.kind[i])
+            gid = int(self.gid[i])
+            fields = self._place_fields[i] = (
+                gid if gid > 0 else None, self.names[i], round(float(self.lat[i]), 5), round(float(self.lon[i]), 5),
+                self.cc[i] or None, self.adm1[i] or None, KIND_CLASS[k], self.fcode[i], int(self.pop[i]), KIND_PREC[k])
+        return Place(*fields)
 
     def exact(self, name: str) -> list[tuple[int, int]]:
         """(place index, match type) for an exact normalised-name hit, best first."""

@@ -17,6 +17,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import mul
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,11 @@ from .normalize import norm
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
 
-_TOKEN = re.compile(r"(?:W\.Va\.|W\.V\.|(?:Ala|Ariz|Ark|Calif|Cal|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kans?|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Nebr?|Nev|Okla|Ore|Pa|Penn|Tenn|Tex|Vt|Va|Wash|Wisc?|Wyo)\.(?=[\s,;:)\]\"'’]|$))|(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Pt|Ste)\.|[^\W\d_]+(?:-[^\W\d_]+)*(?:['’](?![sS]\b)[^\W\d_]+)*")
+# abbreviations ("W.Va.", "Calif.", "U.S.", "St."), then words. Every abbreviation starts with a capital
+# letter: the look-ahead spares the regex engine trying them at every other word.
+_ABBREV = r"(?:W\.Va\.|W\.V\.|(?:Ala|Ariz|Ark|Calif|Cal|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kans?|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Nebr?|Nev|Okla|Ore|Pa|Penn|Tenn|Tex|Vt|Va|Wash|Wisc?|Wyo)\.(?=[\s,;:)\]\"'’]|$))|(?:[A-Z]\.){2,}|(?:St|Mt|Ft|Pt|Ste)\."
+_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)*(?:['’](?![sS]\b)[^\W\d_]+)*"
+_TOKEN = re.compile(rf"(?=[A-Z])(?:{_ABBREV})|{_WORD}")
 _CONNECT = {"of", "the", "de", "del", "la", "le", "al", "el", "upon", "on", "du", "des", "da", "do", "dos", "das",
             "y", "and", "am", "an", "der", "di", "en", "sur", "ez", "es", "ad", "ar", "as", "ash", "at", "az", "bin", "ibn", "ben", "bani", "&"}
 # a one-word transliteration variant may differ by about one letter in six ("Harwa" ~ "Harawa"), not
@@ -107,7 +113,7 @@ class _Model:
     @staticmethod
     def score(w: dict, f: dict) -> float:
         g = w.get
-        z = g("bias", 0.0) + sum([g(k, 0.0) * v for k, v in f.items()])
+        z = g("bias", 0.0) + sum(map(mul, map(g, f, repeat(0.0)), f.values()))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -135,10 +141,31 @@ def _tokens(text: str):
 
 
 def _is_cap(tok: str) -> bool:
+    return _TOKEN_CLASS[tok] == _CAP
+
+
+def _cap_word(tok: str) -> bool:
     if tok[0].isupper():
         return True
     # al-Andalus, ad-Dawr
     return "-" in tok and any(part[:1].isupper() for part in tok.split("-")[1:])
+
+
+_CAP, _LOWER_DIRECTION = 1, 2  # token classes: capitalised; a lower-case direction word that may start a span
+
+
+class _TokenClasses(dict):
+    """Token -> _CAP, _LOWER_DIRECTION or 0, memoised: most of a document's tokens were seen before, and
+    the detection loops ask about every token more than once."""
+
+    def __missing__(self, tok: str) -> int:
+        if len(self) > 200_000:
+            self.clear()
+        c = self[tok] = _CAP if _cap_word(tok) else (_LOWER_DIRECTION if tok.lower() in _DIRECTIONS else 0)
+        return c
+
+
+_TOKEN_CLASS = _TokenClasses()
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -181,27 +208,29 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
     words = [t for _, _, t in toks[:60] if t[:1].isalpha()]
     title_case = len(words) >= 4 and sum(t[0].isupper() for t in words) > 0.6 * len(words)
     n = len(toks)
+    classes = list(map(_TOKEN_CLASS.__getitem__, [t for _, _, t in toks]))
     spans: list[Span] = []
-    i = 0
     index = gaz.index
-    while i < n:
-        s0, e0, t0 = toks[i]
-        lower_dir = t0.lower() in _DIRECTIONS and not t0[0].isupper()
-        if not (_is_cap(t0) or lower_dir):
-            i += 1
+    i = 0  # the first token not yet part of a span
+    for start in compress(range(n), classes):  # only capitalised tokens and direction words start a span
+        if start < i:
             continue
+        i = start
+        s0, e0, t0 = toks[i]
+        lower_dir = classes[i] == _LOWER_DIRECTION
         best = None
         j = i
         end_tok = min(n, i + max_tok)
         while j < end_tok:
             sj, ej, tj = toks[j]
+            cap_j = classes[j] == _CAP
             if j > i:
                 gap = text[toks[j - 1][1]:sj]
                 if gap not in (" ", "-", " - ", ". ") and not (gap == " " or (gap.strip() == "" and "\n" not in gap and len(gap) <= 2)):
                     break
-                if not _is_cap(tj) and tj.lower() not in _CONNECT and tj.lower() not in _GENERIC_TAIL:
+                if not cap_j and tj.lower() not in _CONNECT and tj.lower() not in _GENERIC_TAIL:
                     break
-            if _is_cap(tj) or (j > i and tj.lower() in _GENERIC_TAIL):
+            if cap_j or (j > i and tj.lower() in _GENERIC_TAIL):
                 key = norm(text[s0:ej])
                 if key in index:
                     best = (j, ej)
@@ -431,50 +460,114 @@ def _add_products(f: dict, keys: tuple[str, ...]) -> None:
     """Pairwise products of the present features among ``keys`` ("a*b"), so the linear models can weigh
     one feature differently when another is there."""
     g = f.get
-    items = [(k, v) for k in keys if (v := g(k))]
-    for a, (ka, va) in enumerate(items):
-        for kb, vb in items[a + 1:]:
-            f[ka + "*" + kb] = va * vb
+    names = _product_names(keys)
+    items = [(i, v) for i, k in enumerate(keys) if (v := g(k))]
+    for a, (i, va) in enumerate(items):
+        row = names[i]
+        for j, vb in items[a + 1:]:
+            f[row[j]] = va * vb
+
+
+@lru_cache(maxsize=None)
+def _product_names(keys: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The "a*b" feature names of a key tuple, built once rather than per candidate."""
+    return tuple(tuple(a + "*" + b for b in keys) for a in keys)
 
 
 def _doc_context(text: str, toks, first_names: dict | None = None) -> tuple[set, set]:
-    doc_lower = {t[2] for t in toks if t[2][:1].islower()}
+    words = [t for _, _, t in toks]
+    doc_lower = {t for t in words if t[:1].islower()}
+    # runs of capitalised tokens with single spaces between them
+    runs: list = []
+    prev = -2
+    for k in compress(range(len(toks)), [c == _CAP for c in map(_TOKEN_CLASS.__getitem__, words)]):
+        if k == prev + 1 and text[toks[prev][1]:toks[k][0]] == " ":
+            runs[-1].append(toks[k])
+        else:
+            runs.append([toks[k]])
+        prev = k
     # last words of multi-token capitalised runs that start with a word that is not a title/direction
     surnames = set()
-    run: list = []
-    for k, (s, e, t) in enumerate(toks + [(len(text) + 2, len(text) + 2, "x")]):
-        if _is_cap(t) and (not run or text[run[-1][1]:s] == " "):
-            run.append((s, e, t))
-            continue
+    for run in runs:
         if len(run) in (2, 3) and first_names and first_names.get(run[0][2], 0) >= 5:
             surnames.add(run[-1][2])
         elif len(run) == 2 and not first_names:
             first = run[0][2].lower().rstrip(".")
             if first not in _DIRECTIONS and first not in _TITLES and first not in _LOC_PREP and first not in ("the", "new", "san", "los", "las", "saint", "fort", "port", "mount", "lake", "el", "al", "la") and not _sentence_initial(text, run[0][0]):
                 surnames.add(run[1][2])
-        run = [(s, e, t)] if _is_cap(t) else []
     return doc_lower, surnames
 
 
 # ---------------------------------------------------------------- resolution
-def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: dict, near: float | None) -> dict:
-    k = int(gaz.kind[ci])
-    f = {"logpop": math.log10(1 + int(gaz.pop[ci])) / 7.0, "sim": sim}
-    if k != K_CITY:
-        f["k_" + KIND_NAMES[k]] = 1.0
-    fc = gaz.fcode[ci]
-    if fc == "PPLC":
-        f["pplc"] = 1.0
-    elif fc.startswith("PPLA"):
-        f["ppla"] = 1.0
-    f["mt_" + ("primary", "alias", "alt", "demonym", "partial")[m]] = 1.0
-    if k == K_CITY and ci in _supp_set(gaz):
+_MATCH_FEATURE = ("mt_primary", "mt_alias", "mt_alt", "mt_demonym", "mt_partial")
+
+
+class _PlaceFacts:
+    """What the ranker reads about one gazetteer place, as Python values: reading numpy columns one
+    element at a time costs more than the arithmetic done with them, and a place recurs across spans
+    and documents."""
+
+    __slots__ = ("kind", "pop", "log10pop", "cc", "adm1", "adm2", "name", "fcode", "prior", "lat", "lon", "supp",
+                 "type_feats", "a1")
+
+    def __init__(self, gaz: Gazetteer, ci: int) -> None:
+        self.kind = k = int(gaz.kind[ci])
+        self.pop = int(gaz.pop[ci])
+        self.log10pop = math.log10(1 + self.pop)
+        self.cc, self.adm1, self.name, self.fcode = gaz.cc[ci], gaz.adm1[ci], gaz.names[ci], gaz.fcode[ci]
+        self.adm2 = gaz.adm2[ci] if gaz.adm2 else ""
+        self.prior = float(gaz.prior[ci])
+        self.lat, self.lon = float(gaz.lat[ci]), float(gaz.lon[ci])
+        self.supp = k == K_CITY and SUPP_GID_LO <= int(gaz.gid[ci]) <= SUPP_GID_HI
+        # the resolution features that depend on the place alone (kind, capital)
+        tf = {}
+        if k != K_CITY:
+            tf["k_" + KIND_NAMES[k]] = 1.0
+        if self.fcode == "PPLC":
+            tf["pplc"] = 1.0
+        elif self.fcode.startswith("PPLA"):
+            tf["ppla"] = 1.0
+        self.type_feats = tf
+        # (country, first-level region) of a town, county or region; None for countries and larger
+        if k == K_ADM1:
+            self.a1 = (self.cc, self.name)
+        elif k in (K_CITY, K_ADM2) and self.adm1:
+            self.a1 = (self.cc, self.adm1)
+        else:
+            self.a1 = None
+
+
+class _FactsTable(dict):
+    """Place index -> _PlaceFacts, filled on first use."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        super().__init__()
+        self.gaz = gaz
+
+    def __missing__(self, ci: int) -> _PlaceFacts:
+        pf = self[ci] = _PlaceFacts(self.gaz, ci)
+        return pf
+
+
+def _facts(gaz: Gazetteer) -> _FactsTable:
+    t = gaz.__dict__.get("_facts")
+    if t is None:
+        t = gaz.__dict__["_facts"] = _FactsTable(gaz)
+    return t
+
+
+def _res_features(pf: _PlaceFacts, m: int, sim: float, rank: int, ctx: dict, near: float | None) -> dict:
+    k = pf.kind
+    f = {"logpop": pf.log10pop / 7.0, "sim": sim}
+    f.update(pf.type_feats)
+    f[_MATCH_FEATURE[m]] = 1.0
+    if pf.supp:
         f["supp"] = 1.0
     if rank == 0:
         f["prior_rank0"] = 1.0
     elif rank == 1:
         f["prior_rank1"] = 1.0
-    cc = gaz.cc[ci]
+    cc = pf.cc
     if cc:
         share = ctx["cc_share"].get(cc, 0.0)
         f["doc_cc"] = share
@@ -482,25 +575,15 @@ def _res_features(gaz: Gazetteer, ci: int, m: int, sim: float, rank: int, ctx: d
             f["cc_in_doc"] = 1.0
         if ctx["hint"] and cc in ctx["hint"]:
             f["hint_cc"] = 1.0
-        if k in (K_CITY, K_ADM2) and (cc, gaz.adm1[ci]) in ctx["adm1_mentioned"]:
+        if k in (K_CITY, K_ADM2) and (cc, pf.adm1) in ctx["adm1_mentioned"]:
             f["adm1_in_doc"] = 1.0
         if cc == "US":
             f["cc_us"] = 1.0
-        if k == K_ADM1:
-            f["a1_share"] = ctx["a1_share"].get((cc, gaz.names[ci]), 0.0)
-        elif k in (K_CITY, K_ADM2) and gaz.adm1[ci]:
-            f["a1_share"] = ctx["a1_share"].get((cc, gaz.adm1[ci]), 0.0)
+        if pf.a1:
+            f["a1_share"] = ctx["a1_share"].get(pf.a1, 0.0)
     if near is not None:
         f["near_other"] = near
     return f
-
-
-def _supp_set(gaz: Gazetteer) -> set:
-    """Indices of the places from the supplementary (postal) source, computed once per gazetteer."""
-    s = gaz.__dict__.get("_supp")
-    if s is None:
-        s = gaz.__dict__["_supp"] = set(np.flatnonzero((gaz.gid >= SUPP_GID_LO) & (gaz.gid <= SUPP_GID_HI)).tolist())
-    return s
 
 
 def _hav_km(lat1, lon1, lat2, lon2):
@@ -544,7 +627,7 @@ def _build_context(gaz: Gazetteer, spans: list[Span], hint, weights) -> dict:
             adm1_m[key].add((gaz.cc[top], gaz.names[top]))
             cc_m[key].add(gaz.cc[top])
         if k in (K_CITY, K_ADM1, K_ADM2) and m0 <= M_ALT:
-            pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
+            pts[key].append(top)
     return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos,
             "a1_w": a1_w}
 
@@ -585,8 +668,7 @@ def _ctx_totals(ctx: dict) -> dict:
         for k, v in ctx["pts"].items():
             slices[k] = (len(pts), len(pts) + len(v))
             pts.extend(v)
-        t = ctx["_totals"] = {"cc": cc_tot, "a1": a1_tot, "memb": memb, "slices": slices,
-                              "pts": np.array(pts) if pts else None}
+        t = ctx["_totals"] = {"cc": cc_tot, "a1": a1_tot, "memb": memb, "slices": slices, "pts": pts}
     return t
 
 
@@ -619,12 +701,10 @@ def _ctx_for(ctx: dict, key: str) -> dict:
     a2m = _others(memb["adm2_m"], ctx["adm2_m"].get(key))
     pts = t["pts"]
     sl = t["slices"].get(key)
-    if pts is not None and sl and sl[1] > sl[0]:
-        pts = np.concatenate([pts[:sl[0]], pts[sl[1]:]])
-        if not len(pts):
-            pts = None
+    if sl:
+        pts = pts[:sl[0]] + pts[sl[1]:]
     return {"cc_share": {c: v / n for c, v in tot.items()} if n else {}, "cc_mentioned": ccm, "adm1_mentioned": a1m,
-            "hint": ctx["hint"], "points": pts, "n_ctx": n, "adm2_mentioned": a2m,
+            "hint": ctx["hint"], "points": pts or None, "n_ctx": n, "adm2_mentioned": a2m,
             "a1pos": ctx["a1pos"], "ppos": ctx.get("ppos", {}), "a1_share": {a: v / n for a, v in a1tot.items()} if n else {}}
 
 
@@ -783,7 +863,7 @@ def _context_from_winners(gaz: Gazetteer, spans: list[Span], ranked: list, hint,
             adm1_m[key].add((gaz.cc[top], gaz.names[top]))
             cc_m[key].add(gaz.cc[top])
         if k in (K_CITY, K_ADM1, K_ADM2):
-            pts[key].append((float(gaz.lat[top]), float(gaz.lon[top])))
+            pts[key].append(top)
         ppos[top].append(sp.start)
     return {"cc_w": cc_w, "cc_m": cc_m, "adm1_m": adm1_m, "pts": pts, "hint": hint, "adm2_m": adm2_m, "a1pos": a1pos,
             "ppos": ppos, "a1_w": a1_w}
@@ -800,107 +880,166 @@ def _cross(f: dict) -> None:
     _add_products(f, _CROSS)
 
 
+class _DistanceBatch:
+    """Distances between gazetteer places, queued as blocks of rows and computed in one numpy pass per
+    document pass: with a handful of places per span, numpy's per-call overhead, not the arithmetic, was
+    the cost. Per row it gives the minimum distance, its closeness score and the count within 161 km."""
+
+    def __init__(self) -> None:
+        self.first: list[int] = []  # places (lat1) and second places (lat2) of every pair, row after row
+        self.second: list[int] = []
+        self.starts: list[int] = []
+
+    def add(self, first: list[int], second: list[int], width: int) -> int:
+        """Queue pairs (first[i], second[i]) in rows of ``width``; returns the number of the block's first row."""
+        row = len(self.starts)
+        n0 = len(self.first)
+        self.starts.extend(range(n0, n0 + len(first), width))
+        self.first.extend(first)
+        self.second.extend(second)
+        return row
+
+    def run(self, gaz: Gazetteer) -> None:
+        if not self.first:
+            return
+        a = np.array(self.first, dtype=np.int64)
+        b = np.array(self.second, dtype=np.int64)
+        d = _hav_km(gaz.lat[a], gaz.lon[a], gaz.lat[b], gaz.lon[b])
+        starts = np.array(self.starts, dtype=np.int64)
+        dmin = np.minimum.reduceat(d, starts)
+        self.min_km = dmin.tolist()
+        self.closeness = np.maximum(0.0, 1.0 - np.log10(1.0 + dmin) / 4.0).tolist()
+        self.within_161 = np.add.reduceat(d <= 161.0, starts, dtype=np.int64).tolist()
+
+
+def _product_rows(rows: list[int], cols: list[int]) -> tuple[list[int], list[int]]:
+    """Every (row, col) pair, row by row."""
+    return [r for r in rows for _ in cols], cols * len(rows)
+
+
 def _score_spans(gaz: Gazetteer, spans: list[Span], full: dict, weights: dict, model: _Model, keep: int, only,
                  cross: bool = True):
-    cache: dict = {}
-    done: dict = {}
-    out = []
+    facts = _facts(gaz)
+    contexts: dict = {}  # mention key -> its document context
+    # spans with the same name, top candidates and container share one ranking (``fresh`` holds the first
+    # of each); a span's stand-ins are added to it afterwards
+    fresh: dict = {}
+    plan = []
+    batch = _DistanceBatch()
     for sp in spans:
         if only is not None and sp.p_det < only:
-            out.append([])
+            plan.append(None)
             continue
         key = norm(sp.text)
-        proxies = [c for c in sp.cands if c[1] == M_PROXY]
-        dk = (key, sp.text, tuple(c[0] for c in sp.cands[:3]), sp.container)
-        if dk in done:
-            scored = done[dk]
-            if proxies:
-                scored = _add_proxies(gaz, sp, proxies, list(scored), cache[key], weights, model)
-            out.append(scored[:keep])
-            continue
-        ctx = cache.get(key)
+        ctx = contexts.get(key)
         if ctx is None:
-            ctx = cache[key] = _ctx_for(full, key)
-        scored = []
-        cands = [c for c in sp.cands if c[1] != M_PROXY][:MAX_CANDS]
-        near = [None] * len(cands)
-        near_frac = None
-        pts = ctx["points"]
-        if pts is not None and len(cands) > 1:
-            idx = np.fromiter((c[0] for c in cands), dtype=np.int64, count=len(cands))
-            d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], pts[None, :, 0], pts[None, :, 1])
-            near_frac = (d <= 161.0).mean(axis=1).tolist()
-            d = d.min(axis=1)
-            near = np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
-        near_loc = _near_local(gaz, sp, cands, ctx)
-        maxpop = max(math.log10(1 + int(gaz.pop[c[0]])) for c in cands) if cands else 0.0
-        twin_city = {gaz.names[c[0]] for c in cands if gaz.kind[c[0]] == K_CITY and (gaz.fcode[c[0]] in ("PPLC", "PPLA") or int(gaz.pop[c[0]]) >= 100_000)}
-        has_adm1 = any(gaz.kind[c[0]] == K_ADM1 for c in cands)
-        cc_max: dict = {}
-        for c in cands:
-            cc_ = gaz.cc[c[0]]
-            if int(gaz.pop[c[0]]) > cc_max.get(cc_, -1):
-                cc_max[cc_] = int(gaz.pop[c[0]])
-        cont = sp.container
-        for r, (ci, m, sim) in enumerate(cands):
-            f = _res_features(gaz, ci, m, sim, r, ctx, near[r])
-            if cont and ((gaz.cc[ci], gaz.adm1[ci]) in cont or (gaz.cc[ci], "") in cont):
-                f["container"] = 1.0
-            f["pop_gap"] = (math.log10(1 + int(gaz.pop[ci])) - maxpop) / 3.0
-            if len(cc_max) > 1 and int(gaz.pop[ci]) == cc_max.get(gaz.cc[ci]):
-                f["cc_top"] = 1.0
-            if gaz.kind[ci] == K_CITY:
-                if gaz.adm2 and gaz.adm2[ci] and (gaz.cc[ci], gaz.adm1[ci], gaz.adm2[ci]) in ctx["adm2_mentioned"]:
-                    f["adm2_in_doc"] = 1.0
-                pos = ctx["a1pos"].get((gaz.cc[ci], gaz.adm1[ci]))
-                if pos and any(abs(x - sp.start) < 250 for x in pos):
-                    f["adm1_near"] = 1.0
-            if gaz.kind[ci] == K_ADM1 and twin_city:
-                f["adm1_city_twin"] = 1.0
-            elif has_adm1 and gaz.kind[ci] == K_CITY and gaz.names[ci] in twin_city:
-                f["city_adm1_twin"] = 1.0
-            if len(cands) == 1:
-                f["single"] = 1.0
-            if near_loc is not None:
-                f["near_local"] = near_loc[r]
-            if near_frac is not None:
-                f["near_frac"] = near_frac[r]
-            if cross:
-                _cross(f)
-            scored.append((ci, model.score(weights, f), f))
-        scored.sort(key=lambda x: -x[1])
-        done[dk] = scored
+            ctx = contexts[key] = _ctx_for(full, key)
+        dk = (key, sp.text, tuple(c[0] for c in sp.cands[:3]), sp.container)
+        job = fresh.get(dk)
+        if job is None:
+            cands = [c for c in sp.cands if c[1] != M_PROXY][:MAX_CANDS]
+            idx = [c[0] for c in cands]
+            job = fresh[dk] = {"sp": sp, "ctx": ctx, "cands": cands, "near": None, "local": None}
+            pts = ctx["points"]
+            if pts and len(cands) > 1:
+                job["near"] = batch.add(*_product_rows(idx, pts), len(pts))
+            loc = _local_places(facts, sp, idx, ctx)
+            if loc:
+                job["local"] = batch.add(*_product_rows(idx, loc), len(loc))
+        proxies = [c for c in sp.cands if c[1] == M_PROXY]
+        proxy_row = None
+        if proxies and job["cands"]:  # a stand-in within 100 km of one of the name's own places adds nothing
+            real = [c[0] for c in job["cands"]]
+            second, first = _product_rows([c[0] for c in proxies], real)
+            proxy_row = batch.add(first, second, len(real))
+        plan.append((sp, dk, ctx, proxies, proxy_row))
+    batch.run(gaz)
+    done: dict = {}
+    out = []
+    for item in plan:
+        if item is None:
+            out.append([])
+            continue
+        sp, dk, ctx, proxies, proxy_row = item
+        scored = done.get(dk)
+        if scored is None:
+            scored = done[dk] = _score_candidates(facts, fresh[dk], batch, weights, model, cross)
         if proxies:
+            if proxy_row is not None:
+                proxies = [c for k, c in enumerate(proxies) if batch.min_km[proxy_row + k] > 100.0]
             scored = _add_proxies(gaz, sp, proxies, list(scored), ctx, weights, model)
         out.append(scored[:keep])
     return out
 
 
-def _near_local(gaz: Gazetteer, sp: Span, cands: list, ctx: dict):
-    """Closeness of each candidate to the places (as resolved in pass 1) named within 300 characters
-    of the mention: "X is a village in Y County" or "near Z" is the strongest local evidence."""
+def _score_candidates(facts: _FactsTable, job: dict, batch: _DistanceBatch, weights: dict, model: _Model,
+                      cross: bool) -> list:
+    """A span's own candidates with their features and probabilities, best first."""
+    sp, ctx, cands = job["sp"], job["ctx"], job["cands"]
+    near = [None] * len(cands)
+    near_frac = near_loc = None
+    if job["near"] is not None:
+        r0 = job["near"]
+        near = batch.closeness[r0:r0 + len(cands)]
+        width = len(ctx["points"])
+        near_frac = [n / width for n in batch.within_161[r0:r0 + len(cands)]]
+    if job["local"] is not None:
+        near_loc = batch.closeness[job["local"]:job["local"] + len(cands)]
+    cfacts = [facts[c[0]] for c in cands]
+    maxpop = max(pf.log10pop for pf in cfacts) if cands else 0.0
+    twin_city = {pf.name for pf in cfacts if pf.kind == K_CITY and (pf.fcode in ("PPLC", "PPLA") or pf.pop >= 100_000)}
+    has_adm1 = any(pf.kind == K_ADM1 for pf in cfacts)
+    cc_max: dict = {}
+    for pf in cfacts:
+        if pf.pop > cc_max.get(pf.cc, -1):
+            cc_max[pf.cc] = pf.pop
+    cont = sp.container
+    adm2_mentioned, a1pos = ctx["adm2_mentioned"], ctx["a1pos"]
+    scored = []
+    for r, ((ci, m, sim), pf) in enumerate(zip(cands, cfacts)):
+        f = _res_features(pf, m, sim, r, ctx, near[r])
+        if cont and ((pf.cc, pf.adm1) in cont or (pf.cc, "") in cont):
+            f["container"] = 1.0
+        f["pop_gap"] = (pf.log10pop - maxpop) / 3.0
+        if len(cc_max) > 1 and pf.pop == cc_max.get(pf.cc):
+            f["cc_top"] = 1.0
+        if pf.kind == K_CITY:
+            if pf.adm2 and (pf.cc, pf.adm1, pf.adm2) in adm2_mentioned:
+                f["adm2_in_doc"] = 1.0
+            pos = a1pos.get((pf.cc, pf.adm1))
+            if pos and any(abs(x - sp.start) < 250 for x in pos):
+                f["adm1_near"] = 1.0
+        if pf.kind == K_ADM1 and twin_city:
+            f["adm1_city_twin"] = 1.0
+        elif has_adm1 and pf.kind == K_CITY and pf.name in twin_city:
+            f["city_adm1_twin"] = 1.0
+        if len(cands) == 1:
+            f["single"] = 1.0
+        if near_loc is not None:
+            f["near_local"] = near_loc[r]
+        if near_frac is not None:
+            f["near_frac"] = near_frac[r]
+        if cross:
+            _cross(f)
+        scored.append((ci, model.score(weights, f), f))
+    scored.sort(key=lambda x: -x[1])
+    return scored
+
+
+def _local_places(facts: _FactsTable, sp: Span, cands: list[int], ctx: dict) -> list[int]:
+    """The places (as resolved in pass 1) named within 300 characters of the mention, for ``near_local``:
+    "X is a village in Y County" or "near Z" is the strongest local evidence."""
     ppos = ctx.get("ppos")
     if not ppos or not cands:
-        return None
-    own = {c[0] for c in cands}
-    loc = [c for c, pos in ppos.items() if c not in own and int(gaz.kind[c]) in PROXY_KINDS
-           and any(abs(x - sp.start) < 300 for x in pos)]
-    if not loc:
-        return None
-    idx = np.fromiter((c[0] for c in cands), dtype=np.int64, count=len(cands))
-    li = np.array(loc, dtype=np.int64)
-    d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], gaz.lat[li][None, :], gaz.lon[li][None, :]).min(axis=1)
-    return np.maximum(0.0, 1.0 - np.log10(1.0 + d) / 4.0).tolist()
+        return []
+    own = set(cands)
+    return [c for c, pos in ppos.items() if c not in own and facts[c].kind in PROXY_KINDS
+            and any(abs(x - sp.start) < 300 for x in pos)]
 
 
 def _add_proxies(gaz: Gazetteer, sp: Span, proxies: list, scored: list, ctx: dict, weights: dict, model: _Model) -> list:
     real = [(ci, f) for ci, _p, f in scored]
     summary = _real_summary(gaz, real)
-    if real:  # a stand-in within 100 km of one of the name's own places adds nothing: that place is the one
-        idx = np.fromiter((c for c, _f in real), dtype=np.int64, count=len(real))
-        pi = np.fromiter((c[0] for c in proxies), dtype=np.int64, count=len(proxies))
-        d = _hav_km(gaz.lat[idx][:, None], gaz.lon[idx][:, None], gaz.lat[pi][None, :], gaz.lon[pi][None, :]).min(axis=0)
-        proxies = [c for c, dk in zip(proxies, d) if dk > 100.0]
     for ci, _m, w in proxies:
         f = _proxy_features(gaz, sp, ci, w, real, summary, ctx)
         scored.append((ci, model.score(weights, f), f))

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+from rapidfuzz import process  # imported with the module: a first import inside fuzzy() cost a document ~17 ms
+from rapidfuzz.fuzz import ratio
 
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
 from .normalize import fold, is_latin, norm, similarity, skeleton
@@ -612,9 +614,6 @@ class Gazetteer:
         keys, folded = sk.get(s, ((), ()))
         if max_bucket is not None and len(keys) > max_bucket:
             return []
-        from rapidfuzz import process
-        from rapidfuzz.fuzz import ratio
-
         query = fold(name)
         pools = [(keys, folded, min_sim)]
         if " " not in s and len(s) >= 4:

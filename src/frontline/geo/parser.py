@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import compress, repeat
 from operator import mul
 from pathlib import Path
@@ -287,12 +287,14 @@ def _span_features(sp: Span, text: str, toks, gaz: Gazetteer, doc_lower: set, su
         f["fuzzy"] = 1.0
     if fz > 0:
         f["fuzzy_sim"] = fz
-    top = max(sp.cands, key=lambda c: gaz.prior[c[0]] - 3 * (c[1] >= M_ALT))[0]
-    kinds = {int(gaz.kind[c[0]]) for c in sp.cands if c[1] <= M_ALIAS} or {int(gaz.kind[top])}
+    facts = _facts(gaz)
+    cfacts = [facts[c[0]] for c in sp.cands]
+    top = max(zip(sp.cands, cfacts), key=lambda cf: cf[1].prior - 3 * (cf[0][1] >= M_ALT))[1]
+    kinds = {pf.kind for c, pf in zip(sp.cands, cfacts) if c[1] <= M_ALIAS} or {top.kind}
     for k in kinds:
         if k != K_CITY:
             f["k_" + KIND_NAMES[k]] = 1.0
-    f["logpop"] = math.log10(1 + max(int(gaz.pop[c[0]]) for c in sp.cands if c[1] <= M_ALT or True)) / 7.0
+    f["logpop"] = math.log10(1 + max(pf.pop for pf in cfacts)) / 7.0
     f["ncand"] = math.log1p(len(sp.cands)) / 4.0
     f["ntok"] = min(i1 - i0, 4) / 4.0
     if _sentence_initial(text, sp.start):
@@ -468,7 +470,7 @@ def _add_products(f: dict, keys: tuple[str, ...]) -> None:
             f[row[j]] = va * vb
 
 
-@lru_cache(maxsize=None)
+@cache
 def _product_names(keys: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The "a*b" feature names of a key tuple, built once rather than per candidate."""
     return tuple(tuple(a + "*" + b for b in keys) for a in keys)
@@ -507,8 +509,8 @@ class _PlaceFacts:
     element at a time costs more than the arithmetic done with them, and a place recurs across spans
     and documents."""
 
-    __slots__ = ("kind", "pop", "log10pop", "cc", "adm1", "adm2", "name", "fcode", "prior", "lat", "lon", "supp",
-                 "type_feats", "a1")
+    __slots__ = ("a1", "adm1", "adm2", "cc", "fcode", "kind", "lat", "log10pop", "lon", "name", "pop", "prior", "supp",
+                 "type_feats")
 
     def __init__(self, gaz: Gazetteer, ci: int) -> None:
         self.kind = k = int(gaz.kind[ci])

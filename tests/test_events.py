@@ -307,3 +307,10 @@ def test_a_compass_part_of_a_country_is_that_part():
     assert 35.5 < event.place.lat < 36.5 and 38.3 < event.place.lon < 39.5  # not the country's middle (35, 38)
     [event] = _events("Clashes erupted in eastern Syria on Monday.")
     assert event.place.lon > 39.5
+
+
+def test_a_province_event_of_another_trigger_is_not_the_towns():
+    events = _events("Raids on Manbij and clashes in the northern countryside of Aleppo on Monday.")
+    assert {e.location for e in events} == {"Manbij", "Aleppo"}
+    [event] = _events("Fighting erupted in Idlib province, in Saraqib, on Monday.")
+    assert event.location == "Saraqib"  # the same fighting, placed in the town

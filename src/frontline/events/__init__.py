@@ -238,6 +238,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         sentence_dates = [d for d in find_dates(sentence, doc.published) if d.date]
         sentence_certainty = certainty(sentence)
         by_place: dict[tuple, Event] = {}
+        trigger_of: dict[tuple, Trigger] = {}
         for trigger, toponym, near in _attach(places, triggers, text, s_start):
             antecedent = _antecedent(sentence, subject, main_group, toponym.place.country, para_text, actors,
                                      para is not None and paras[para][0] == s_start)
@@ -268,7 +269,11 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             previous = by_place.get(key)
             if previous is None or _EFFECT_RANK[trigger.effect] < _rank(previous):
                 by_place[key] = event
-        sentence_events = sorted((e for e in by_place.values() if not _covered(e, by_place.values())),
+                trigger_of[key] = trigger
+        # a province-level event restated by a town of the same trigger goes; another trigger's town does not
+        # ("raids on Manbij and clashes in the countryside of Aleppo" are two events)
+        sentence_events = sorted((e for k, e in by_place.items()
+                                  if not _covered(e, [o for j, o in by_place.items() if trigger_of[j] == trigger_of[k]])),
                                  key=lambda e: e.event_id)
         if fat and sentence_events:
             lethal = [e for e in sentence_events if e.event_type != "Strategic developments"] or sentence_events

@@ -435,23 +435,25 @@ def _datelines(text: str) -> list[tuple[int, int]]:
 
 
 def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionary) -> str | None:
-    """The country a report is about: its domestic actors' country, else the commonest country of its
-    confidently resolved places."""
+    """The country a report is about: its domestic actors' country, else the country its confidently
+    resolved places name most (summing their scores, so that a tie goes to the surer places)."""
     hint = country_hint(text, actors)
     if hint:
         return hint
-    counts: dict[str, int] = {}
+    counts: dict[str, float] = {}
     datelines = _datelines(text)
     for t in toponyms:
         if t.place is None or not t.place.country or t.score < _CONFIDENT:
             continue
+        if t.mention.lower().rstrip(".") in _CALENDAR_WORDS | _DIRECTION_WORDS:
+            continue  # "the Syrian South": a compass word is no place of its own
         if any(a <= t.start < b for a, b in datelines):
             continue  # "WASHINGTON - ": where the report was filed
         if t.place.feature_code in _COUNTRY_CODES and not _LOCATIVE_BEFORE.search(text[max(0, t.start - 20):t.start]):
             continue  # "U.S. official", "Turkey says": a country named as an actor says nothing of where
         if _FACILITY_AFTER.match(text[t.end:t.end + 25]):
             continue  # nor does a building named after a place ("the Ouagadougou conference centre")
-        counts[t.place.country] = counts.get(t.place.country, 0) + 1
+        counts[t.place.country] = counts.get(t.place.country, 0.0) + t.score
     return max(counts, key=counts.get) if counts else None
 
 
@@ -687,7 +689,13 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
             pairs.setdefault(best, []).append(role)
             previous_trigger = best
         else:
-            leading.append(t)
+            first = next((tr for tr in triggers if tr.start >= rel), None)
+            if first is not None and _WITNESSES.match(text[t.end:s_start + first.start]):
+                # "Daraa city witnesses skirmishes": the subject place is where the trigger happened
+                pairs.setdefault(first, []).append(_with_role(t, text, s_start))
+                previous_trigger = first
+            else:
+                leading.append(t)
         previous_end = t.end - s_start
     if leading and not pairs:
         pairs[triggers[0]] = [_with_role(t, text, s_start) for t in leading]
@@ -713,6 +721,8 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
 # a subordinate clause with a subject of its own ("as the brigades pushed into", "while troops entered")
 _NEW_SUBJECT = re.compile(r"\b(?:as|while|when|whereas|because|since|after|before|until)\s+(?:the\s+)?"
                           r"(?:[A-Z][\w-]*|[\w-]+(?:s|led|backed))\b(?:\s+[\w-]+){0,8}\s*$")
+_WITNESSES = re.compile(r"^\s*(?:city|town|village|area|neighbou?rhood|countryside)?(?:\s+and its countryside)?\s*"
+                        r"(?:witness(?:es|ed)?|sees|saw|experienc(?:es|ed))\s+(?:[\w-]+\s+){0,4}?$", re.I)
 _HANDED_TO = re.compile(r"\b(?:to|in favou?r of)\s+(?:the\s+)?$", re.I)
 _GAVE_UP_FROM = re.compile(r"^\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?$", re.I)
 _RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b", re.I)

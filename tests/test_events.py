@@ -324,3 +324,12 @@ def test_a_place_that_witnesses_an_event_is_where_it_happened():
     [event] = _events("New breaches in the Syrian South truce and an exchange of shelling in Daraa city leave "
                       "about 15 people killed and injured", "2017-05-05")
     assert event.location == "Daraa" and event.place.country == "SY"
+
+
+def test_air_strikes_are_by_those_with_aircraft():
+    [event] = _events("Islamic State positions in Raqqa were hit by air strikes on Monday.", "2017-05-05")
+    assert event.sub_event_type == "Air/drone strike" and event.actor1 is None and event.actor2 == "Islamic State"
+    [event] = _events("Iraq launches 'deadly strikes' against ISIL inside Syria", "2017-05-05")
+    assert event.sub_event_type == "Air/drone strike" and event.place.country == "SY"
+    [event] = _events("2 massive explosions rock al-Qamishli city near the Turkish borders", "2017-05-05")
+    assert event.location == "al-Qamishli" and event.place.country == "SY"

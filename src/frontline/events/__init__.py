@@ -447,6 +447,8 @@ def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionar
             continue
         if t.mention.lower().rstrip(".") in _CALENDAR_WORDS | _DIRECTION_WORDS:
             continue  # "the Syrian South": a compass word is no place of its own
+        if t.place.feature_code in _COUNTRY_CODES and fold(t.mention) != fold(t.place.name) and not t.mention.isupper():
+            continue  # "near the Turkish borders": a demonym describes, it does not say where the report is
         if any(a <= t.start < b for a, b in datelines):
             continue  # "WASHINGTON - ": where the report was filed
         if t.place.feature_code in _COUNTRY_CODES and not _LOCATIVE_BEFORE.search(text[max(0, t.start - 20):t.start]):
@@ -781,6 +783,10 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: st
     actor1 = _resolve_generic(agent, country, para_text, actors, main_group) if agent or passive else antecedent
     actor2 = _resolve_generic(target, country, para_text, actors, main_group)
     actor2 = actor2 if actor2 != actor1 else None
+    if trigger.sub_event_type == "Air/drone strike" and actor1 in actors.entries \
+            and actors.entries[actor1].kind == "armed_group":
+        # armed groups have no air force: the group named with an air strike is what it hit
+        actor1, actor2 = None, actor2 or actor1
     if trigger.effect == "retreat":
         # ACLED's non-violent transfer names the side that gains the place first: the side that pulls
         # back is the one that loses it

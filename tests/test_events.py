@@ -333,3 +333,15 @@ def test_air_strikes_are_by_those_with_aircraft():
     assert event.sub_event_type == "Air/drone strike" and event.place.country == "SY"
     [event] = _events("2 massive explosions rock al-Qamishli city near the Turkish borders", "2017-05-05")
     assert event.location == "al-Qamishli" and event.place.country == "SY"
+
+
+def test_a_near_place_in_a_phrase_of_its_own_is_another_location():
+    events = _events("Clashes in the vicinity of the Palmyra area and in Jobar at the outskirts of Damascus",
+                     "2017-05-05")
+    assert {e.place.name for e in events} >= {"Damascus"} and len(events) == 2
+    assert all(e.geo_precision == 2 for e in events)
+    [event] = _events("Fighting in Sirte, south of Misrata, on Monday.")
+    assert event.location == "Sirte"  # "south of Misrata" only says where Sirte is
+    [event] = _events("Turkish drones target several locations in the area between Tal Tamr and Abu Rasin",
+                      "2019-10-20")
+    assert event.location == "Tal Tamr" and event.geo_precision == 2

@@ -709,7 +709,14 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
     for trigger, items in pairs.items():
         inside = [(t, False) for t, origin, near in items if not origin and not near]
         near_only = [(t, True) for t, origin, near in items if not origin and near]
-        for t, near in inside or near_only[:1]:
+        chosen = inside or near_only[:1]
+        if chosen:
+            # "clashes near Palmyra and in Jobar at the outskirts of Damascus": a near place in a phrase
+            # of its own is a second location, not a reference point for the first
+            first_end = chosen[0][0].end
+            chosen += [(t, True) for t, _ in near_only
+                       if t.start > first_end and re.search(r"\band\b", text[first_end:t.start])]
+        for t, near in chosen:
             yield trigger, t, near
 
 
@@ -723,6 +730,7 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
 # a subordinate clause with a subject of its own ("as the brigades pushed into", "while troops entered")
 _NEW_SUBJECT = re.compile(r"\b(?:as|while|when|whereas|because|since|after|before|until)\s+(?:the\s+)?"
                           r"(?:[A-Z][\w-]*|[\w-]+(?:s|led|backed))\b(?:\s+[\w-]+){0,8}\s*$")
+_AREA_BETWEEN = re.compile(r"\b(?:area|areas|region|villages|towns|road|front|fronts|countryside) between\s+(?:the\s+)?$", re.I)
 _WITNESSES = re.compile(r"^\s*(?:city|town|village|area|neighbou?rhood|countryside)?(?:\s+and its countryside)?\s*"
                         r"(?:witness(?:es|ed)?|sees|saw|experienc(?:es|ed))\s+(?:[\w-]+\s+){0,4}?$", re.I)
 _HANDED_TO = re.compile(r"\b(?:to|in favou?r of)\s+(?:the\s+)?$", re.I)
@@ -733,6 +741,8 @@ _RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b", re.I)
 def _with_role(t: Toponym, text: str, s_start: int) -> tuple[Toponym, bool, bool]:
     """(toponym, is an origin/distance reference, is "near" it) from the words just before the place."""
     lead = text[max(s_start, t.start - 60):t.start]
+    if _AREA_BETWEEN.search(lead):
+        return t, False, True  # "in the area between Tal Tamr and Abu Rasin": near the first, not from it
     # "the countryside of Hama" read as the province is inside it, not near it
     inside_region = (t.place.feature_code or "").startswith("ADM1") and bool(_COUNTRYSIDE_BEFORE.search(lead))
     return t, bool(_ORIGIN_BEFORE.search(lead)), bool(_NEAR_BEFORE.search(lead)) and not inside_region

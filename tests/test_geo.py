@@ -145,6 +145,28 @@ def test_geoparse_country_hint_and_context(gaz):
     assert got["Palmyra"].country == "SY" and got["Raqqa"].country == "SY" and got["Deir ez-Zor"].country == "SY"
 
 
+def test_country_hint_counts_in_the_trained_ranker(gaz):
+    """The dev corpora carry no hint, so the trained ranker has no learned ``hint_cc`` weight; a fixed one
+    (HINT_CC_WEIGHT) lets the caller's country win over a more populous namesake elsewhere."""
+    from frontline.geo import geoparse
+    from frontline.geo.parser import HINT_CC_WEIGHT, get_model
+
+    m = get_model()
+    assert m.res.get("hint_cc") and (m.res2 is None or m.res2.get("hint_cc") == HINT_CC_WEIGHT)
+    t = geoparse("Regime forces withdraw from Palmyra", country_hint="SY", gazetteer=gaz)
+    assert t and t[0].place.country == "SY"
+
+
+def test_rank_fit_orders_groups():
+    import numpy as np
+
+    from frontline.geo.train import fit_rank
+
+    groups = [[({"a": 1.0}, 1), ({"b": 1.0}, 0)], [({"a": 1.0, "c": 1.0}, 1), ({"c": 1.0}, 0), ({"b": 1.0}, 0)]] * 5
+    w = fit_rank(groups, np.ones(len(groups)))
+    assert w.get("a", 0) > w.get("b", 0) and "bias" in w
+
+
 def test_person_names_are_not_places(gaz):
     from frontline.geo import geoparse
 

@@ -282,7 +282,7 @@ def _peer_speed(name: str, texts: list[str]) -> dict:
 # ------------------------------------------------------------------ driver
 def run_bench(files: list[str], *, peers: bool = True, limit: int | None = None, oof: bool = True, speed: bool = True) -> dict:
     from .gazetteer import load_gazetteer
-    from .parser import _Model, MODEL_FILE, get_model
+    from .parser import _Model, MODEL_FILE, get_model, with_hint_weight
 
     gaz = load_gazetteer()
     full = get_model()
@@ -293,8 +293,8 @@ def run_bench(files: list[str], *, peers: bool = True, limit: int | None = None,
         k_folds = int(d.get("meta", {}).get("folds", 0))
         for fk, w in (d.get("folds") or {}).items():
             m = _Model.__new__(_Model)
-            m.det, m.res, m.threshold, m.meta = w["detection"], w["resolution"], float(w.get("threshold", full.threshold)), {}
-            m.res2, m.calib = w.get("resolution2"), w.get("calibration", full.calib)
+            m.det, m.res, m.threshold, m.meta = w["detection"], with_hint_weight(w["resolution"]), float(w.get("threshold", full.threshold)), {}
+            m.res2, m.calib = with_hint_weight(w.get("resolution2")), w.get("calibration", full.calib)
             folds[int(fk)] = m
     systems = ["frontline"] + (["geotext", "flashgeotext"] if peers else [])
     out: dict = {"oof": bool(folds), "folds": k_folds, "corpora": {}, "macro": {}}

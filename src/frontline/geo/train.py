@@ -162,6 +162,80 @@ def train_res(res, mask) -> dict:
     return fit_lr(X, np.array(y, dtype=float), _corpus_weights(c), l2=0.5)
 
 
+def fit_rank(groups: list[list[tuple[dict, int]]], gw: np.ndarray, l2: float = 1.0) -> dict:
+    """Conditional logit: the weights that maximise each group's softmax probability of its right
+    candidates (a ranking loss: only score differences within a group count), then a Platt scale and
+    bias fitted pointwise on the ranking scores, so that sigmoid(score) stays a probability that the
+    candidate is right (the calibrator, stand-ins and events read it)."""
+    from scipy.sparse import csr_matrix
+
+    X = [f for g in groups for f, _lab in g]
+    names = sorted({k for f in X for k in f} - {"bias"})
+    col = {n: i for i, n in enumerate(names)}
+    rows, cols, vals = [], [], []
+    for r, f in enumerate(X):
+        for k, v in f.items():
+            rows.append(r)
+            cols.append(col[k])
+            vals.append(v)
+    A = csr_matrix((vals, (rows, cols)), shape=(len(X), len(names)))
+    y = np.array([lab for g in groups for _f, lab in g], dtype=float)
+    gid = np.concatenate([np.full(len(g), i) for i, g in enumerate(groups)])
+    ng = len(groups)
+    gw = np.asarray(gw, dtype=float)
+    gw = gw / gw.mean()
+    rw = gw[gid]
+
+    def loss(beta):
+        z = A @ beta
+        zm = np.full(ng, -np.inf)
+        np.maximum.at(zm, gid, z)
+        e = np.exp(z - zm[gid])
+        den = np.bincount(gid, e, ng)
+        num = np.bincount(gid, e * y, ng)
+        ll = -np.sum(gw * (np.log(num) - np.log(den)))
+        g = rw * (e / den[gid] - e * y / num[gid])
+        return ll + l2 * beta @ beta, A.T @ g + 2 * l2 * beta
+
+    r = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 1000})
+    z = A @ r.x
+    platt = fit_lr([{"z": float(v)} for v in z], y, rw, l2=1e-3)
+    a, b = max(platt.get("z", 1.0), 1e-3), platt["bias"]
+    out = {"bias": float(b)}
+    out.update({n: round(float(a * r.x[i]), 5) for i, n in enumerate(names) if abs(a * r.x[i]) > 1e-6})
+    return out
+
+
+def train_rank(res, mask) -> dict:
+    """The second-pass ranker: a conditional logit over the groups where the choice matters,
+    corpora weighted equally."""
+    groups, corpora = [], []
+    for (grp, corpus, fold), m in zip(res, mask):
+        if not m or not any(lab for _, lab, _ in grp) or len(grp) < 2:
+            continue
+        groups.append([(f, lab) for f, lab, _d in grp])
+        corpora.append(corpus)
+    return fit_rank(groups, _corpus_weights(corpora), l2=1.0)
+
+
+RANK_SHARE = 0.55
+
+
+def train_res2(res, mask) -> dict:
+    """The second-pass ranker: the average (in log-odds) of the conditional logit (``train_rank``) and the
+    pointwise logistic regression (``train_res``). The ranking loss alone places more mentions right on dev
+    (+1 point) but leans on the coherence of the document's places more than on population and capitals, so
+    that a short text about Syria can go to Damascus, Maryland when Palmyra is read as a US town; the
+    average keeps about half the gain and the pointwise model's behaviour on such texts."""
+    wr, wp = train_rank(res, mask), train_res(res, mask)
+    out = {}
+    for k in sorted(set(wr) | set(wp)):
+        v = RANK_SHARE * wr.get(k, 0.0) + (1 - RANK_SHARE) * wp.get(k, 0.0)
+        if abs(v) > 1e-6:
+            out[k] = round(v, 5)
+    return out
+
+
 def _macro_f1(det, probs, thr) -> float:
     by = defaultdict(lambda: [0, 0, 0])
     for d, p in zip(det, probs):
@@ -227,8 +301,8 @@ def main(argv=None) -> None:
     _, res2 = collect(a.data, k, det_models, a.limit, res_models=res_models)
     print(f"second-pass groups: {len(res2)} ({time.time() - t0:.0f} s)")
     for fk in range(k):
-        folds[fk]["resolution2"] = train_res(res2, [r[2] != fk for r in res2])
-    full_res2 = train_res(res2, [True] * len(res2))
+        folds[fk]["resolution2"] = train_res2(res2, [r[2] != fk for r in res2])
+    full_res2 = train_res2(res2, [True] * len(res2))
     res = res2
     for fk in range(k):
         folds[fk]["resolution_pass1"] = folds[fk]["resolution"]

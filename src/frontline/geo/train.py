@@ -4,7 +4,8 @@
 
 Both models are L2-regularised logistic regressions over the features that
 ``parser._span_features`` (candidate spans) and ``parser._res_features`` (candidate places)
-produce, so the weights are a few hundred numbers, not lists of documents or mentions.
+produce, so the weights are a few hundred numbers, not lists of documents or mentions; the second-pass
+ranker averages such a regression with a conditional logit over each mention's candidates (``train_res2``).
 Training data: the dev splits only. Documents are split into K folds by
 sha1("fold:corpus:doc_id") % K; for each fold a model is trained on the other folds
 (``folds`` in the JSON, used by ``frontline bench geoparse --oof``), and the shipped model is

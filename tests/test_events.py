@@ -345,3 +345,13 @@ def test_a_near_place_in_a_phrase_of_its_own_is_another_location():
     [event] = _events("Turkish drones target several locations in the area between Tal Tamr and Abu Rasin",
                       "2019-10-20")
     assert event.location == "Tal Tamr" and event.geo_precision == 2
+
+
+def test_a_town_an_event_is_near_says_more_than_the_region_it_is_in():
+    events = _events("US warplanes struck a training camp of the Islamic State near Sabratha in western Libya on "
+                     "Friday, the Pentagon said.", "2016-02-20")
+    assert any(e.location == "Sabratha" and e.geo_precision == 2 for e in events)
+    [event] = _events("Air strike hits militant camp near Sabratha", "2016-02-20")
+    assert event.sub_event_type == "Air/drone strike"
+    [event] = _events("Government forces captured the main conference centre in Sirte on Wednesday.", "2016-08-11")
+    assert event.location == "Sirte" and event.geo_precision == 2

@@ -52,7 +52,7 @@ _SITE_AFTER = re.compile(r"^(?:[’']s\s|\s+(?:neighbou?rhoods?|districts?|quart
                          r"airport|air ?base|university|hospital|prison|old city)\b)", re.I)
 # "captured radio and TV stations in Sirte", "seized the hospital of Derna": the object is a site in the place
 _SITE_BEFORE = re.compile(r"^\s+(?:[\w-]+\s+){0,5}?(?:stations?|buildings?|hospitals?|offices?|compounds?|headquarters|"
-                          r"facilit(?:y|ies)|neighbou?rhoods?|districts?|quarters?|houses?|positions?|checkpoints?|"
+                          r"facilit(?:y|ies)|neighbou?rhoods?|districts?|quarters?|houses?|positions?|checkpoints?|cent(?:re|er)s?|complex(?:es)?|"
                           r"bases?|airports?|ports?|camps?|hotels?|prisons?|universit(?:y|ies)|schools?|mosques?)\s+"
                           r"(?:in|of|at|on the outskirts of)\s+(?:the\s+)?(?:city of\s+|town of\s+)?$", re.I)
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|Middle Ages|"
@@ -710,6 +710,9 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
         inside = [(t, False) for t, origin, near in items if not origin and not near]
         near_only = [(t, True) for t, origin, near in items if not origin and near]
         chosen = inside or near_only[:1]
+        if inside and near_only and all(t.place.geo_precision >= GEO_PRECISION_REGION for t, _ in inside):
+            # "struck a camp near Sabratha in western Libya": the town it is near says more than the region
+            chosen = near_only[:1] + inside
         if chosen:
             # "clashes near Palmyra and in Jobar at the outskirts of Damascus": a near place in a phrase
             # of its own is a second location, not a reference point for the first

@@ -434,7 +434,6 @@ def _endpoints(ctx: _Ctx, idx: int, q: Quantity, sentence: str, s_a: int,
                 return [before[-1].place], [capital], "capital"
     rel = [(m.start - s_a, m) for m in ms]
     after_q = [m for off, m in rel if off >= q.end]
-    before_q = [m for off, m in rel if off < q.start]
     after_text = sentence[q.end:]
     # "between A and B"
     mb = re.search(r"\bdistance between\s+", sentence, re.IGNORECASE) or re.match(

@@ -24,7 +24,6 @@ import hashlib
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -305,7 +304,6 @@ def run_bench(files: list[str], *, peers: bool = True, limit: int | None = None,
         rows = {}
         for sysname in systems:
             sc = Scorer(corpus)
-            t0 = time.perf_counter()
             for doc in docs:
                 if sysname == "frontline":
                     model = folds.get(fold_of(corpus, str(doc["doc_id"]), k_folds), full) if folds else full

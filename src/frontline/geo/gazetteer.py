@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import io
 import json
-import math
 import os
 import pickle
 import zipfile
@@ -35,7 +34,7 @@ from rapidfuzz import process  # imported with the module: a first import inside
 from rapidfuzz.fuzz import ratio
 
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
-from .normalize import fold, is_latin, norm, similarity, skeleton
+from .normalize import fold, is_latin, norm, skeleton
 
 CACHE_VERSION = 17
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns

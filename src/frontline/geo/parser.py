@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from ..records import GEO_PRECISION_NEAR, Place, Toponym
-from .gazetteer import (K_ADM1, K_ADM2, K_CITY, K_CONT, K_COUNTRY, K_RGN, K_SEA, M_ALIAS, M_ALT, M_DEMONYM,
-                        M_PARTIAL, M_PRIMARY, MATCH_PENALTY, SUPP_GID_HI, SUPP_GID_LO, Gazetteer, load_gazetteer)
+from .gazetteer import (K_ADM1, K_ADM2, K_CITY, K_CONT, K_COUNTRY, K_RGN, K_SEA, M_ALIAS, M_ALT,
+                        M_PARTIAL, MATCH_PENALTY, SUPP_GID_HI, SUPP_GID_LO, Gazetteer, load_gazetteer)
 from .normalize import norm
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"

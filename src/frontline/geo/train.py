@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -37,8 +36,10 @@ def _overlap(a0, a1, b0, b1):
     return a0 < b1 and b0 < a1
 
 
-def fit_lr(X: list[dict], y: np.ndarray, w: np.ndarray, l2: float = 1.0) -> dict:
-    names = sorted({k for f in X for k in f})
+def _design(X: list[dict], names: list[str]):
+    """Sparse design matrix of feature dicts ``X`` over the columns ``names``."""
+    from scipy.sparse import csr_matrix
+
     col = {n: i for i, n in enumerate(names)}
     rows, cols, vals = [], [], []
     for r, f in enumerate(X):
@@ -46,9 +47,12 @@ def fit_lr(X: list[dict], y: np.ndarray, w: np.ndarray, l2: float = 1.0) -> dict
             rows.append(r)
             cols.append(col[k])
             vals.append(v)
-    from scipy.sparse import csr_matrix
+    return csr_matrix((vals, (rows, cols)), shape=(len(X), len(names)))
 
-    A = csr_matrix((vals, (rows, cols)), shape=(len(X), len(names)))
+
+def fit_lr(X: list[dict], y: np.ndarray, w: np.ndarray, l2: float = 1.0) -> dict:
+    names = sorted({k for f in X for k in f})
+    A = _design(X, names)
     w = w / w.mean()
 
     def loss(theta):
@@ -168,18 +172,9 @@ def fit_rank(groups: list[list[tuple[dict, int]]], gw: np.ndarray, l2: float = 1
     candidates (a ranking loss: only score differences within a group count), then a Platt scale and
     bias fitted pointwise on the ranking scores, so that sigmoid(score) stays a probability that the
     candidate is right (the calibrator, stand-ins and events read it)."""
-    from scipy.sparse import csr_matrix
-
     X = [f for g in groups for f, _lab in g]
     names = sorted({k for f in X for k in f} - {"bias"})
-    col = {n: i for i, n in enumerate(names)}
-    rows, cols, vals = [], [], []
-    for r, f in enumerate(X):
-        for k, v in f.items():
-            rows.append(r)
-            cols.append(col[k])
-            vals.append(v)
-    A = csr_matrix((vals, (rows, cols)), shape=(len(X), len(names)))
+    A = _design(X, names)
     y = np.array([lab for g in groups for _f, lab in g], dtype=float)
     gid = np.concatenate([np.full(len(g), i) for i, g in enumerate(groups)])
     ng = len(groups)

@@ -217,15 +217,19 @@ def _feb_map(result, name: str, out_dir: Path | None) -> None:
     print(f"Feb 2016 map: {p}")
 
 
+def _estimate_libya(events: pd.DataFrame, params: ControlParams | None):
+    """Weekly estimate 2015-01..2017-03 and its scores; the dated facts are scored on a daily run."""
+    weekly = estimate_control(events, IS, "LY", "2015-01-01", "2017-03-01", "7d", params)
+    daily = estimate_control(events, IS, "LY", "2015-01-01", "2017-03-01", "1d", params, geometry=False)
+    return weekly, score_libya(weekly, daily=daily)
+
+
 def bench_libya(shared: Path, repo: Path, params: ControlParams | None = None, db: str | None = None,
                 out_dir: Path | None = None) -> dict:
     out = {}
     fixture = repo / "bench" / "control_libya_events.csv"
     if fixture.exists():
-        ev = pd.read_csv(fixture)
-        r = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "7d", params)
-        daily = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "1d", params, geometry=False)
-        out["fixture"] = score_libya(r, daily=daily)
+        r, out["fixture"] = _estimate_libya(pd.read_csv(fixture), params)
         print_libya("hand-coded events (bench/control_libya_events.csv)", r, out["fixture"])
         _feb_map(r, "fixture", out_dir)
     reports = shared / "data" / "reports" / "libya"
@@ -233,9 +237,7 @@ def bench_libya(shared: Path, repo: Path, params: ControlParams | None = None, d
         t0 = time.perf_counter()
         ev = libya_events_from_pipeline(reports, db, shared / "seeds")
         t1 = time.perf_counter()
-        r = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "7d", params)
-        daily = estimate_control(ev, IS, "LY", "2015-01-01", "2017-03-01", "1d", params, geometry=False)
-        out["pipeline"] = score_libya(r, daily=daily)
+        r, out["pipeline"] = _estimate_libya(ev, params)
         print_libya(f"text pipeline events, reports and seeds ({len(ev)} events, pipeline {t1 - t0:.1f} s)", r,
                     out["pipeline"])
         _feb_map(r, "pipeline", out_dir)

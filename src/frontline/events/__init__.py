@@ -55,6 +55,16 @@ _SITE_BEFORE = re.compile(r"^\s+(?:[\w-]+\s+){0,5}?(?:stations?|buildings?|hospi
                           r"facilit(?:y|ies)|neighbou?rhoods?|districts?|quarters?|houses?|positions?|checkpoints?|cent(?:re|er)s?|complex(?:es)?|"
                           r"bases?|airports?|ports?|camps?|hotels?|prisons?|universit(?:y|ies)|schools?|mosques?)\s+"
                           r"(?:in|of|at|on the outskirts of)\s+(?:the\s+)?(?:city of\s+|town of\s+)?$", re.I)
+
+
+def _part_of(t: Toponym, text: str, lead: str = "") -> bool:
+    """Does the text name only a part of the place: its region ("Homs countryside"), a site in it ("Sirte's
+    hospital", "Sirte neighbourhoods"), or, in ``lead`` (the words from the trigger to the place), a site
+    the trigger's object lies in ("captured radio and TV stations in Sirte")?"""
+    after = text[t.end:t.end + 20]
+    return bool(_REGION_AFTER.match(after) or _SITE_AFTER.match(after) or (lead and _SITE_BEFORE.search(lead)))
+
+
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|Middle Ages|"
                          r"(?:ancient|medieval|Ottoman) (?:times|world|era|period|empire|conquest|rule|history|Rome|"
                          r"Greece|Egypt|Carthage))\b", re.I)  # "an ancient palace" is a place today
@@ -252,8 +262,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             precision = place.geo_precision
             if near and precision < GEO_PRECISION_NEAR:
                 precision = GEO_PRECISION_NEAR
-            if ((_REGION_AFTER.match(text[toponym.end:toponym.end + 20]) or _SITE_AFTER.match(text[toponym.end:toponym.end + 16])
-                 or _SITE_BEFORE.search(text[s_start + trigger.end:toponym.start])) and precision < GEO_PRECISION_REGION):
+            if _part_of(toponym, text, text[s_start + trigger.end:toponym.start]) and precision < GEO_PRECISION_REGION:
                 precision = GEO_PRECISION_NEAR
             key = (place.geonameid, place.name)
             event = Event(
@@ -445,10 +454,8 @@ def _document_country(text: str, toponyms: list[Toponym], actors: ActorDictionar
     for t in toponyms:
         if t.place is None or not t.place.country or t.score < _CONFIDENT:
             continue
-        if t.mention.lower().rstrip(".") in _CALENDAR_WORDS | _DIRECTION_WORDS:
-            continue  # "the Syrian South": a compass word is no place of its own
-        if t.place.feature_code in _COUNTRY_CODES and fold(t.mention) != fold(t.place.name) and not t.mention.isupper():
-            continue  # "near the Turkish borders": a demonym describes, it does not say where the report is
+        if _names_no_place(t):
+            continue  # "the Syrian South", "near the Turkish borders" say nothing of where the report is
         if any(a <= t.start < b for a, b in datelines):
             continue  # "WASHINGTON - ": where the report was filed
         if t.place.feature_code in _COUNTRY_CODES and not _LOCATIVE_BEFORE.search(text[max(0, t.start - 20):t.start]):
@@ -654,11 +661,16 @@ def _usable(t: Toponym, src_span: tuple[int, int] | None) -> bool:
     if not re.sub(r"^(?:(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|le|la)[-\s’']|(?:eastern|western|northern|southern)\s+)",
                   "", t.mention)[:1].isupper():
         return False  # a lower-case word is not a place name ("al-Bab", "eastern Ghouta" are, "well" is not)
-    if p.feature_code in _COUNTRY_CODES and fold(t.mention) != fold(p.name) and not t.mention.replace(".", "").isupper():
-        return False  # a demonym ("the Libyan coast", "French media") describes, it does not place
-    if t.mention.lower().rstrip(".") in _CALENDAR_WORDS | _DIRECTION_WORDS:
-        return False  # "in March", "Eastern" (of "Eastern Ghouta") name no place on their own
-    return True
+    return not _names_no_place(t)
+
+
+def _names_no_place(t: Toponym) -> bool:
+    """A demonym ("the Libyan coast", "French media") describes, it does not place; a month, weekday or
+    compass word ("in March", "Eastern" of "Eastern Ghouta", "the Syrian South") names no place on its own."""
+    if t.place.feature_code in _COUNTRY_CODES and fold(t.mention) != fold(t.place.name) \
+            and not t.mention.replace(".", "").isupper():
+        return True
+    return t.mention.lower().rstrip(".") in _CALENDAR_WORDS | _DIRECTION_WORDS
 
 
 def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: int):
@@ -783,16 +795,17 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: st
         if agent is None and antecedent is None:
             agent = next((a for a in sources if a.kind not in ("civilians", *GENERIC_KINDS)), None)
         agent_name = agent.name if agent else None
-        # "drove IS militants out of": an actor inside the trigger's words is its object
-        inside = [a for a in found if trigger.start < a.start and a.end <= trigger.end and a.kind != "civilians"]
-        target = next((a for a in inside + after if a is not agent and a.name != agent_name), None)
-        if target is None:
-            target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
         if trigger.effect == "retreat":
             # the side that pulls back gives the place to the side it is handed to, no other ("withdrew
             # ..., citing an IS offensive" does not name who takes over)
             target = next((a for a in after if a is not agent and a.name != agent_name
                            and _HANDED_TO.search(sentence[trigger.end:a.start])), None)
+        else:
+            # "drove IS militants out of": an actor inside the trigger's words is its object
+            inside = [a for a in found if trigger.start < a.start and a.end <= trigger.end and a.kind != "civilians"]
+            target = next((a for a in inside + after if a is not agent and a.name != agent_name), None)
+            if target is None:
+                target = next((a for a in reversed(before) if a is not agent and a.name != agent_name), None)
     actor1 = _resolve_generic(agent, country, para_text, actors, main_group) if agent or passive else antecedent
     actor2 = _resolve_generic(target, country, para_text, actors, main_group)
     actor2 = actor2 if actor2 != actor1 else None
@@ -885,7 +898,7 @@ def incident_event(doc: Document, toponyms: list[Toponym]) -> Event | None:
     toponym = _city_or_region(toponym, doc.text)
     place = toponym.place
     precision = place.geo_precision
-    if _REGION_AFTER.match(doc.text[toponym.end:toponym.end + 20]) and precision < GEO_PRECISION_REGION:
+    if _part_of(toponym, doc.text) and precision < GEO_PRECISION_REGION:
         precision = GEO_PRECISION_NEAR
     return Event(
         event_id=_event_id(doc.doc_id, 0, len(doc.text), place, monitor["sub_event_type"]), doc_id=doc.doc_id,

@@ -309,6 +309,20 @@ def test_a_compass_part_of_a_country_is_that_part():
     assert event.place.lon > 39.5
 
 
+def test_a_region_is_placed_where_its_people_live():
+    from frontline.geo import distance_km
+
+    homs_city = (34.724, 36.726)
+    [event] = _events("Continued clashes in Homs countryside on Monday.")
+    assert event.geo_precision == 3 and event.place.geonameid is not None
+    assert distance_km((event.place.lat, event.place.lon), homs_city) < 40  # GeoNames' point is 78 km off, in the desert
+    [event] = _events("Clashes renewed in the northern countryside of Homs on Monday.")
+    assert event.place.name == "Northern Homs" and event.geo_precision == 3
+    assert event.place.lat > 34.74 and distance_km((event.place.lat, event.place.lon), homs_city) < 50
+    [event] = _events("Warplanes bomb Aleppo's western countryside.")
+    assert event.place.name == "Western Aleppo" and event.place.lon < 37.3
+
+
 def test_a_province_event_of_another_trigger_is_not_the_towns():
     events = _events("Raids on Manbij and clashes in the northern countryside of Aleppo on Monday.")
     assert {e.location for e in events} == {"Manbij", "Aleppo"}

@@ -236,7 +236,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)
                   and not _names_an_actor(t, text, s_start, sentence_actors)]
         detected = [(t.start, t.end) for t in toponyms if s_start <= t.start < s_end]
-        places = sorted(places + [_city_or_region(t, text) for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
+        places = sorted(places + [_area_point(t, text) for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
                                                                                   for a in all_actors], doc_country)
                                   if not any(a < t.end and t.start < b for a, b in detected)], key=lambda t: t.start)
         para_text = text[paras[para][0]:paras[para][1]] if para is not None else sentence
@@ -504,7 +504,7 @@ def _event_places(toponyms: list[Toponym], text: str, country: str | None = None
     """Resolved toponyms that may locate an event: datelines, unsure foreign places and foreign-named
     buildings left out."""
     datelines = _datelines(text)
-    resolved = [_part_of_country(_city_or_region(t, text), text) for t in toponyms if t.place is not None
+    resolved = [_area_point(t, text) for t in toponyms if t.place is not None
                 and not any(a <= t.start < b for a, b in datelines)]
     # beside places at home, a town abroad needs its country named too ("into Tunisia ... Kasserine")
     at_home = any(t.place.country == country for t in resolved)
@@ -530,35 +530,58 @@ _COMPASS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), 
 _COMPASS_BEFORE = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+$", re.I)
 
 
-@lru_cache(maxsize=64)
-def _country_box(cc: str) -> tuple[float, float, float, float] | None:
-    """(south, north, west, east) of a country's settlements (0.5-99.5th percentile: no far islands)."""
+@lru_cache(maxsize=256)
+def _settled_extent(cc: str, admin1: str | None = None) -> tuple[float, float, float, float, float, float] | None:
+    """(south, north, west, east, mid_lat, mid_lon) of the settlements of a country, or of one of its
+    first-level regions: the 0.5-99.5th percentile box (no far islands) and the settlements' mean."""
     import numpy as np
 
     from frontline.geo import load_gazetteer
 
     towns = load_gazetteer().settlements([cc])
-    if len(towns) < 10:
+    if admin1 is not None:
+        towns = towns[towns.admin1 == admin1]
+    if len(towns) < _MIN_SETTLEMENTS:
         return None
     lat, lon = np.percentile(towns.lat, [0.5, 99.5]), np.percentile(towns.lon, [0.5, 99.5])
-    return float(lat[0]), float(lat[1]), float(lon[0]), float(lon[1])
+    return float(lat[0]), float(lat[1]), float(lon[0]), float(lon[1]), float(towns.lat.mean()), float(towns.lon.mean())
 
 
-def _part_of_country(t: Toponym, text: str) -> Toponym:
-    """"northern Syria" is the northern half of the country: its point lies halfway between the middle of
-    the country's settlements and their northern edge (a region, geo_precision 3), not at the country's."""
+_MIN_SETTLEMENTS = 8
+_COMPASS_OF = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+"
+                         r"(?:countryside|rural areas?|parts?|areas?|province|governorate|region)\s+of\s+(?:the\s+)?$", re.I)
+_COMPASS_AFTER = re.compile(r"^(?:'s?)?\s+(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+                            r"\s+(?:countryside|rural areas?|parts?|areas?|province|governorate|region)\b", re.I)
+
+
+def _part_of_area(t: Toponym, text: str) -> Toponym:
+    """A country or first-level region is placed where its people live, not at its geometric point.
+
+    Its point is the mean of its settlements in the gazetteer ("Homs countryside" is not the desert
+    middle of Homs governorate). A compass word moves it toward that edge, halfway for a country
+    ("northern Syria") and a quarter of the way for a region, whose countryside lies around its main town
+    ("the northern countryside of Homs", "Aleppo's western countryside"); either is a region, geo_precision 3.
+    """
     p = t.place
-    if p.feature_code not in _COUNTRY_CODES or not p.country:
+    country = p.feature_code in _COUNTRY_CODES
+    if not p.country or not (country or ((p.feature_code or "").startswith("ADM1") and p.admin1)):
         return t
-    m = _COMPASS_BEFORE.search(text[max(0, t.start - 20):t.start]) or _COMPASS_BEFORE.match(t.mention + " ")
-    box = _country_box(p.country) if m else None
-    if box is None:
+    lead, tail = text[max(0, t.start - 40):t.start], text[t.end:t.end + 40]
+    m = (_COMPASS_BEFORE.search(lead[-20:]) or _COMPASS_BEFORE.match(t.mention + " ") or _COMPASS_OF.search(lead)
+         or _COMPASS_AFTER.match(tail))
+    extent = _settled_extent(p.country, None if country else p.admin1)
+    if extent is None or (country and not m):
         return t
+    south, north, west, east, lat, lon = extent
+    if country:
+        lat, lon = (south + north) / 2, (west + east) / 2
+    if not m:
+        return replace(t, place=replace(p, lat=round(lat, 4), lon=round(lon, 4)))
     direction = m.group(1).lower().replace("-", "")
     dlat, dlon = _COMPASS[direction]
-    south, north, west, east = box
-    lat = (south + north) / 2 + dlat * (north - south) / 4
-    lon = (west + east) / 2 + dlon * (east - west) / 4
+    step = 4 if country else 8  # halfway to a country's edge, a quarter of the way to a region's
+    lat += dlat * (north - south) / step
+    lon += dlon * (east - west) / step
     name = f"{direction.capitalize()}ern {p.name}"
     return replace(t, place=replace(p, geonameid=None, name=name, lat=round(lat, 4), lon=round(lon, 4),
                                     feature_class="L", feature_code="RGN", population=0))
@@ -593,6 +616,11 @@ def _city_or_region(t: Toponym, text: str) -> Toponym:
                  and (fold(c.name) in (fold(p.name), fold(t.mention))
                       or (c.feature_code == "PPLA" and c.admin1 and c.admin1 == p.admin1))), None)
     return replace(t, place=city) if city else t
+
+
+def _area_point(t: Toponym, text: str) -> Toponym:
+    """The place an event mention stands for: the city or its region, placed where its people live."""
+    return _part_of_area(_city_or_region(t, text), text)
 
 
 def _recent(iso: str, published: str | None, days: int = 14) -> bool:
@@ -895,7 +923,7 @@ def incident_event(doc: Document, toponyms: list[Toponym]) -> Event | None:
                     if all(distance_km(t.place, u.place) <= _HEADING_MAX_KM for u in usable[i + 1:])), None)
     if toponym is None:
         return None
-    toponym = _city_or_region(toponym, doc.text)
+    toponym = _area_point(toponym, doc.text)
     place = toponym.place
     precision = place.geo_precision
     if _part_of(toponym, doc.text) and precision < GEO_PRECISION_REGION:

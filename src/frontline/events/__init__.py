@@ -590,7 +590,8 @@ def _part_of_area(t: Toponym, text: str) -> Toponym:
 _REGION_WORDS = re.compile(r"^\W{0,2}(?:province|governorate|region|district|wilaya|state|county|oblast)\b", re.I)
 
 
-_COUNTRYSIDE_AFTER = re.compile(r"^\W{0,2}(?:province|governorate|countryside|region|wilaya)\b", re.I)
+_COUNTRYSIDE_AFTER = re.compile(r"^(?:\W{0,2}|'s?\s+(?:(?:north|south|east|west)\w*\s+)?)"
+                                r"(?:province|governorate|countryside|region|wilaya)\b", re.I)
 _COUNTRYSIDE_BEFORE = re.compile(r"\b(?:countryside|province|governorate|rural areas?) of\s+(?:the\s+)?$", re.I)
 
 
@@ -599,7 +600,7 @@ def _city_or_region(t: Toponym, text: str) -> Toponym:
     name with a city among the candidates gives way to the city, and the city gives way to the region
     in "Homs countryside", "the countryside of Hama", "Idlib province"."""
     p = t.place
-    regional = bool(_COUNTRYSIDE_AFTER.match(text[t.end:t.end + 20]) or _COUNTRYSIDE_BEFORE.search(text[max(0, t.start - 40):t.start]))
+    regional = bool(_COUNTRYSIDE_AFTER.match(text[t.end:t.end + 32]) or _COUNTRYSIDE_BEFORE.search(text[max(0, t.start - 40):t.start]))
     if p.feature_class == "P" and regional:
         region = next((c for c in t.candidates if (c.feature_code or "").startswith("ADM1") and c.country == p.country
                        and fold(c.name) == fold(p.name)), None)

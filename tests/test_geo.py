@@ -270,3 +270,17 @@ def test_a_first_name_before_a_surname_is_not_a_variant(gaz):
     # a place word after the variant keeps it a place
     text = "Shelling hit Hajeen Town and the Shaddadi countryside on Monday."
     assert "Hajeen" in [t.mention for t in geoparse(text, country_hint="SY", gazetteer=gaz)]
+
+
+def test_a_name_followed_by_an_article_and_a_word_is_the_longer_name(gaz):
+    from frontline.geo import geoparse
+
+    found = {t.mention: t.place.name for t in geoparse("Clashes in Jisr al-Shughur and Maarrat al-Nu'man.",
+                                                       country_hint="SY", gazetteer=gaz)}
+    assert found == {"Jisr al-Shughur": "Jisr ash Shughūr", "Maarrat al-Nu'man": "Ma‘arrat an Nu‘mān"}
+    # "Khan" is only another name of a village: without a longer name it is no place ...
+    text = "Helicopters drop barrel bombs on Khan al-Sobol."
+    assert [t.mention for t in geoparse(text, country_hint="SY", gazetteer=gaz)] == []
+    # ... while a place's own name stays when the longer name is unknown
+    text = "Clashes in Manshiya in Daraa al-Balad."
+    assert "Daraa" in [t.mention for t in geoparse(text, country_hint="SY", gazetteer=gaz)]

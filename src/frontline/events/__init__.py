@@ -68,7 +68,6 @@ def _part_of(t: Toponym, text: str, lead: str = "") -> bool:
 _HISTORICAL = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th) century|centuries|millenni(?:um|a)|in their heyday|Middle Ages|"
                          r"(?:ancient|medieval|Ottoman) (?:times|world|era|period|empire|conquest|rule|history|Rome|"
                          r"Greece|Egypt|Carthage))\b", re.I)  # "an ancient palace" is a place today
-_SECOND_PASS_MIN_CHARS = 300  # headlines are too short to say which country they are about
 _CONFIDENT = 0.5  # geoparse score above which a place abroad is believed even in a report about elsewhere
 _EFFECT_RANK = {"take": 0, "retake": 0, "attack": 1, "contest": 2, "casualties": 3, "retreat": 3, "presence": 4, "none": 5}
 _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them|led by)\s+[“\"']?$", re.I)
@@ -97,10 +96,9 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
     """Geoparse a document and code its events.
 
     The geoparser is told the country the report is about: ``country`` when the user knows it (ISO
-    alpha-2), else the home country of the domestic actors it names; a report long enough to say
-    where it is, with neither, is read a second time in the country its confident places share; a
-    report naming no confident place (a headline) is read in the country of its ``collection``
-    (see :func:`collection_country`).
+    alpha-2), else the home country of the domestic actors it names. A report with neither is read a
+    second time in the country its confident places share, or, naming no confident place (a headline),
+    in the country of its ``collection`` (see :func:`collection_country`).
     """
     from frontline.geo import geoparse
 
@@ -108,11 +106,8 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
     hint = country or country_hint(doc.text, actors)
     toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
     if hint is None:
-        # a long report is read again in the country its confident places name; one that names no
-        # confident place in its collection's (a headline that does name one keeps its first reading:
-        # a hint makes the geoparser try more spellings, which costs headlines more than it gains, measured)
-        own = _document_country(doc.text, toponyms, actors)
-        second = collection if own is None else own if len(doc.text) > _SECOND_PASS_MIN_CHARS else None
+        # read again in the country its confident places name, or, naming none (a headline), in its collection's
+        second = _document_country(doc.text, toponyms, actors) or collection
         if second is not None:
             toponyms = geoparse(doc.text, country_hint=second, gazetteer=gazetteer)
     toponyms = complete_lists(doc.text, toponyms, actors)

@@ -212,6 +212,9 @@ _AR_PREFIX = {"abu", "abou", "bou", "ben", "bin", "ibn", "beni", "bani", "wadi",
               "sheikh", "sidi", "marsa", "mersa", "hassi", "oued", "zawiyat", "bir"}
 
 
+_ARTICLE_TAIL = re.compile(r"[ -](?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en)[-‐‑][A-Za-z][\w’']*")
+
+
 def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set | None = None,
                max_tok: int = 6) -> tuple[list[Span], list]:
     """Candidate spans: exact gazetteer names, and transliteration variants. With ``countries`` (a hint)
@@ -285,6 +288,22 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
         j, ej = best
         sp = Span(s0, ej, text[s0:ej], i, j + 1)
         sp.cands = [(pi, m, 1.0) for pi, m in gaz.exact(sp.text)][:60]
+        tail = _ARTICLE_TAIL.match(text, ej)
+        if tail and j == i:
+            # "Khan al-Shih", "Jisr al-Shughur": a one-word name followed by an article joined to a word starts
+            # a longer name, which is looked up instead; without it, a word that is only another name of a
+            # place ("Khan") is no place, while a place's own name stays ("Daraa al-Balad")
+            jj = next((k for k in range(j + 1, n) if toks[k][1] >= tail.end()), n - 1)
+            cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72)
+            if countries:
+                cand = [c for c in cand if gaz.cc[c[0]] in countries]
+            if cand:
+                spans.append(Span(s0, toks[jj][1], text[s0:toks[jj][1]], i, jj + 1, cands=cand[:30], fuzzy=True))
+                i = jj + 1
+                continue
+            if all(m >= M_ALT for _, m, _ in sp.cands):
+                i = jj + 1
+                continue
         spans.append(sp)
         i = j + 1
     return spans, toks

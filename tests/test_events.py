@@ -369,3 +369,24 @@ def test_a_town_an_event_is_near_says_more_than_the_region_it_is_in():
     assert event.sub_event_type == "Air/drone strike"
     [event] = _events("Government forces captured the main conference centre in Sirte on Wednesday.", "2016-08-11")
     assert event.location == "Sirte" and event.geo_precision == 2
+
+
+def test_a_family_named_before_the_place_does_not_make_it_an_origin():
+    events = code_document(Document(doc_id="t", published="2017-01-10", outlet="SOHR", text=(
+        "Casualties from the same family in the town of Al-Ghantu and clashes on the highway of Damascus")),
+        collection="SY")[1]
+    assert {e.location for e in events} == {"Al-Ghantu", "Damascus"}
+
+
+def test_a_near_place_in_a_phrase_of_its_own_before_the_other_is_a_location_too():
+    events = code_document(Document(doc_id="t", published="2017-01-10", outlet="SOHR", text=(
+        "Casualties and injuries in airstrikes at the countryside of Saraqeb and cargo planes drop aid again on "
+        "the city of Deir Ezzor")), collection="SY")[1]
+    assert {e.location for e in events} == {"Saraqeb", "Deir Ezzor"}
+    saraqeb = next(e for e in events if e.location == "Saraqeb")
+    assert saraqeb.place.name == "Saraqib" and saraqeb.geo_precision == 2
+
+
+def test_an_advance_towards_a_place_is_near_it():
+    [event] = _events("Syrian Democratic Forces advance towards Manbij on Monday.")
+    assert event.location == "Manbij" and event.geo_precision == 2

@@ -284,3 +284,15 @@ def test_a_name_followed_by_an_article_and_a_word_is_the_longer_name(gaz):
     # ... while a place's own name stays when the longer name is unknown
     text = "Clashes in Manshiya in Daraa al-Balad."
     assert "Daraa" in [t.mention for t in geoparse(text, country_hint="SY", gazetteer=gaz)]
+
+
+def test_a_hint_reads_a_small_town_abroad_and_a_short_spelling_as_places_at_home(gaz):
+    from frontline.geo import geoparse
+
+    text = "Violent clashes in Aleppo city and renewed in Arima area"
+    assert [t.place.country for t in geoparse(text, country_hint="SY", gazetteer=gaz)] == ["SY", "SY"]
+    [raqa] = geoparse("42 civilians dead in US-led strikes on Raqa Monday", country_hint="SY", gazetteer=gaz)
+    assert raqa.place.name == "Ar Raqqah"
+    # a big city abroad stays itself
+    found = geoparse("Talks in Moscow on the fighting in Aleppo", country_hint="SY", gazetteer=gaz)
+    assert [t.place.country for t in found] == ["RU", "SY"]

@@ -27,12 +27,12 @@ _NON_LOCATION_CODES = {"CONT", "OCN", "SEA", "GULF", "BAY", "STRT", "RGN", "RGNH
 _ORIGIN_BEFORE = re.compile(
     r"(?:\bfrom|far (?:to the \w+ )?(?:of|from)|(?:miles|km|kilomet(?:re|er)s)\s+(?:\(\d+ \w+\)\s+)?(?:from|of|(?:to the )?"
     r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest) of)|"
-    r"between|towards?|border with|based in|the road to|"
-    r"from (?:the )?(?:[A-Z][\w-]*\s+){0,4}(?:provinces?|regions?|areas?|parts?|cities|towns?|countries) of)\s+(?:the\s+)?$",
+    r"between|border with|based in|the road to|"
+    r"from (?:the )?(?:(?-i:[A-Z])[\w-]*\s+(?:and\s+)?){0,4}(?:provinces?|regions?|areas?|parts?|cities|towns?|countries) of)\s+(?:the\s+)?$",
     re.I)
 # Words that put the event near a place rather than in it ("south of Misrata", "near Derna").
 _NEAR_BEFORE = re.compile(
-    r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|region of|area of|around|"
+    r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|region of|area of|around|towards?|"
     r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)"
     r"(?:ern)?(?: part)? of|to the (?:north|south|east|west) of)\s+(?:the\s+)?$", re.I)
 _COUNTRY_CODES = {"PCLI", "PCL", "PCLD", "PCLF", "PCLS", "PCLIX", "TERR"}
@@ -97,8 +97,8 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
 
     The geoparser is told the country the report is about: ``country`` when the user knows it (ISO
     alpha-2), else the home country of the domestic actors it names. A report with neither is read a
-    second time in the country its confident places share, or, naming no confident place (a headline),
-    in the country of its ``collection`` (see :func:`collection_country`).
+    second time: a long one in the country its confident places share (else its collection's), a
+    headline, too short to say, in the country of its ``collection`` (see :func:`collection_country`).
     """
     from frontline.geo import geoparse
 
@@ -106,14 +106,17 @@ def code_document(doc: Document, gazetteer=None, actors: ActorDictionary | None 
     hint = country or country_hint(doc.text, actors)
     toponyms = geoparse(doc.text, country_hint=hint, gazetteer=gazetteer)
     if hint is None:
-        # read again in the country its confident places name, or, naming none (a headline), in its collection's
-        second = _document_country(doc.text, toponyms, actors) or collection
+        # a report is read again in the country its confident places name; a headline is too short to
+        # say, so it is read again only in its collection's country
+        second = (collection if len(doc.text) < _LONG_REPORT_CHARS
+                  else _document_country(doc.text, toponyms, actors) or collection)
         if second is not None:
             toponyms = geoparse(doc.text, country_hint=second, gazetteer=gazetteer)
     toponyms = complete_lists(doc.text, toponyms, actors)
     return toponyms, extract_events(doc, toponyms, actors, country or collection)
 
 
+_LONG_REPORT_CHARS = 300  # a report this long names enough places to say which country it is about
 _COLLECTION_SAMPLE = 500
 _COLLECTION_MIN_REPORTS = 3
 _COLLECTION_MIN_SHARE = 0.5
@@ -750,11 +753,13 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
             # "struck a camp near Sabratha in western Libya": the town it is near says more than the region
             chosen = near_only[:1] + inside
         if chosen:
-            # "clashes near Palmyra and in Jobar at the outskirts of Damascus": a near place in a phrase
-            # of its own is a second location, not a reference point for the first
-            first_end = chosen[0][0].end
-            chosen += [(t, True) for t, _ in near_only
-                       if t.start > first_end and re.search(r"\band\b", text[first_end:t.start])]
+            # "clashes near Palmyra and in Jobar at the outskirts of Damascus", "airstrikes at the countryside of
+            # Saraqeb and ... on the city of Deir Ezzor": a near place in a phrase of its own is a second
+            # location, not a reference point for the other
+            first = chosen[0][0]
+            chosen += [(t, True) for t, _ in near_only if (t, True) not in chosen and (
+                (t.start > first.end and re.search(r"\band\b", text[first.end:t.start]))
+                or (t.end < first.start and re.search(r"\band\b", text[t.end:first.start])))]
         for t, near in chosen:
             yield trigger, t, near
 
@@ -912,7 +917,8 @@ def incident_event(doc: Document, toponyms: list[Toponym]) -> Event | None:
     named = [t for t in toponyms if start <= t.start < end and t.place is not None]
     countries = {t.place.country for t in named if t.place.feature_code in _COUNTRY_CODES}
     usable = [t for t in named if t.place.feature_code not in _COUNTRY_CODES
-              and t.place.feature_code not in _NON_LOCATION_CODES and (not countries or t.place.country in countries)]
+              and t.place.feature_code not in _NON_LOCATION_CODES and (not countries or t.place.country in countries)
+              and not _FACILITY_AFTER.match(doc.text[t.end:t.end + 25])]  # "Tal Abyad street, Raqqa city"
     # the heading goes from the most specific place to the widest: the first place that lies near
     # every place named after it ("Qasr al Banat, Raqqa" is not a Banat elsewhere)
     toponym = next((t for i, t in enumerate(usable)

@@ -59,8 +59,10 @@ _ORG_NEXT = {"university", "college", "school", "times", "post", "news", "county
              "club", "park", "hall", "house", "river", "lake", "mountain", "mountains", "bay", "island", "islands", "valley",
              "herald", "tribune", "journal", "daily", "gazette", "press", "group", "council", "state", "institute", "united",
              "city", "fc", "department", "police", "high", "academy", "museum", "stadium", "bridge", "square", "library"}
-_COMMON = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-           "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "i", "a", "the", "this",
+_SMALL_TOWN = 100_000
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_COMMON = _CALENDAR | {"i", "a", "the", "this",
            "that", "it", "he", "she", "we", "they", "you", "but", "and", "or", "if", "in", "on", "at", "as", "so", "no",
            "yes", "not", "all", "one", "two", "man", "god", "christ", "mobile", "reading", "bath", "orange", "bay", "union",
            "liberty", "independence", "victoria", "hope", "paradise", "eden", "mission", "university", "college", "police",
@@ -266,7 +268,8 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
                         and toks[i + 2][2][:1].isupper()):
                     tries.append(i + 2)
                 tries.append(i + 1)
-            if fuzzy_all and best is None and len(t0) >= 5 and (not nxt_ok or title_case or _place_word(toks[i + 1][2], index)):
+            if fuzzy_all and best is None and len(t0) >= 4 and (not nxt_ok or title_case or _place_word(toks[i + 1][2], index)
+                                                                or toks[i + 1][2].lower() in _CALENDAR):
                 # a lone variant followed by a capitalised word that is no place word is the start of a
                 # longer name ("Moammar Qaddafi"), not a place ("Hajeen Town", "Jobar Damascus" may be)
                 tries.append(i)
@@ -274,6 +277,9 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
                 cand = _fuzzy_cached(gaz, text[s0:toks[jj][1]], 0.72 if jj > i else _SINGLE_WORD_MIN_SIM)
                 if countries and not (jj > i and t0l in _AR_PREFIX):
                     cand = [c for c in cand if gaz.cc[c[0]] in countries]
+                if jj == i and len(t0) < 5:
+                    # a four-letter word on its own (not "al_Sham") only as the same name ("Raqa", "Raqqa")
+                    cand = [c for c in cand if c[2] >= 1.0] if s0 == 0 or text[s0 - 1].isspace() else []
                 if cand:
                     sp = Span(s0, toks[jj][1], text[s0:toks[jj][1]], i, jj + 1, cands=cand[:30], fuzzy=True)
                     spans.append(sp)
@@ -288,6 +294,10 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
         j, ej = best
         sp = Span(s0, ej, text[s0:ej], i, j + 1)
         sp.cands = [(pi, m, 1.0) for pi, m in gaz.exact(sp.text)][:60]
+        if countries and all(gaz.cc[c] not in countries and gaz.kind[c] == K_CITY and gaz.pop[c] < _SMALL_TOWN
+                             for c, _, _ in sp.cands):
+            # a small town abroad ("Arima", Trinidad) may be a spelling of a place in the hinted country (Al Arimah)
+            sp.cands += [c for c in _fuzzy_cached(gaz, sp.text, _SINGLE_WORD_MIN_SIM) if gaz.cc[c[0]] in countries][:10]
         tail = _ARTICLE_TAIL.match(text, ej)
         if tail and j == i:
             # "Khan al-Shih", "Jisr al-Shughur": a one-word name followed by an article joined to a word starts

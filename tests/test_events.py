@@ -285,6 +285,10 @@ def test_an_incident_monitors_log_heading_is_its_kind_of_event():
      "Non-state actor overtakes territory", "SDF", "Manbij"),
     ("Turkish Forces control the first village east of Tal Abyad", "Government regains territory",
      "Government of Turkey", "Tal Abyad"),
+    ("Rebels devastate a tank and 3 vehicles for regime forces in Aleppo", "Looting/property destruction",
+     "Syrian insurgents", "Aleppo"),
+    ("YPG fighters continue their operations in Afrin area against the Turkish forces", "Armed clash", "SDF", "Afrin"),
+    ("A child dies in the countryside of Ras al-Ayn", "Attack", None, "Ras al-Ayn"),
 ])
 def test_headline_constructions(headline, sub_type, actor1, place):
     doc = Document(doc_id="t", text=headline, published="2017-05-05", outlet="Test Wire")
@@ -390,3 +394,16 @@ def test_a_near_place_in_a_phrase_of_its_own_before_the_other_is_a_location_too(
 def test_an_advance_towards_a_place_is_near_it():
     [event] = _events("Syrian Democratic Forces advance towards Manbij on Monday.")
     assert event.location == "Manbij" and event.geo_precision == 2
+
+
+@pytest.mark.parametrize("headline,place", [
+    ("12 days of changing the power balance in Afrin area claim the lives of at least 180 fighters", "Afrin"),
+    ("87 days of escalation on the capital Damascus claim 87 lives", "Damascus"),
+    # the roads between places are near the first of them, not an origin
+    ("SDF cut off all the main roads between Manbij, Aleppo and Jarablos and more than 190 were killed in 10 days "
+     "of fighting", "Manbij"),
+])
+def test_deaths_stated_as_lives_claimed_are_located(headline, place):
+    doc = Document(doc_id="t", text=headline, published="2017-05-05", outlet="Test Wire")
+    events = code_document(doc, country="SY")[1]
+    assert any(e.location == place and e.event_type != "Strategic developments" for e in events), events

@@ -774,7 +774,7 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
 # a subordinate clause with a subject of its own ("as the brigades pushed into", "while troops entered")
 _NEW_SUBJECT = re.compile(r"\b(?:as|while|when|whereas|because|since|after|before|until)\s+(?:the\s+)?"
                           r"(?:[A-Z][\w-]*|[\w-]+(?:s|led|backed))\b(?:\s+[\w-]+){0,8}\s*$")
-_AREA_BETWEEN = re.compile(r"\b(?:area|areas|region|villages|towns|road|front|fronts|countryside) between\s+(?:the\s+)?$", re.I)
+_AREA_BETWEEN = re.compile(r"\b(?:area|areas|region|villages|towns|roads?|front|fronts|countryside) between\s+(?:the\s+)?$", re.I)
 _WITNESSES = re.compile(r"^\s*(?:city|town|village|area|neighbou?rhood|countryside)?(?:\s+and its countryside)?\s*"
                         r"(?:witness(?:es|ed)?|sees|saw|experienc(?:es|ed))\s+(?:[\w-]+\s+){0,4}?$", re.I)
 _HANDED_TO = re.compile(r"\b(?:to|in favou?r of)\s+(?:the\s+)?$", re.I)

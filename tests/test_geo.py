@@ -296,3 +296,12 @@ def test_a_hint_reads_a_small_town_abroad_and_a_short_spelling_as_places_at_home
     # a big city abroad stays itself
     found = geoparse("Talks in Moscow on the fighting in Aleppo", country_hint="SY", gazetteer=gaz)
     assert [t.place.country for t in found] == ["RU", "SY"]
+
+
+def test_a_generic_word_before_an_unknown_name_is_not_a_place_and_articles_assimilate(gaz):
+    from frontline.geo import geoparse, resolve
+
+    text = "A car bomb explosion in Tal Halaf west of Ras Al-Ayn"
+    assert [t.mention for t in geoparse(text, country_hint="SY", gazetteer=gaz)] == ["Ras Al-Ayn"]
+    # "al-Susah" is written "As Susah" in the gazetteer
+    assert resolve("al-Susah", countries=("SY",), gazetteer=gaz).name == "As Sūsah"

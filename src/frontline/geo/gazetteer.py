@@ -24,6 +24,7 @@ import io
 import json
 import os
 import pickle
+import re
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -632,6 +633,10 @@ class Gazetteer:
 
     def candidates(self, name: str, *, fuzzy: bool = True) -> list[tuple[int, int, float]]:
         hits = [(i, m, 1.0) for i, m in self.exact(name)]
+        bare = _ARTICLE_PREFIX.sub("", name)
+        if not hits and bare != name:
+            # "al-Susah" is "As Susah": the article assimilates, so the name without it is looked up
+            hits = [(i, m, 1.0) for i, m in self.exact(bare)]
         if fuzzy and (not hits or len(norm(name)) >= 5):
             seen = {i for i, _, _ in hits}
             hits += [h for h in self.fuzzy(name) if h[0] not in seen]
@@ -669,6 +674,7 @@ class Gazetteer:
 
 
 _LOADED: dict[str, Gazetteer] = {}
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en)[-‐‑\s]", re.I)
 _GLUED_MIN_SIM = 0.78  # a one-word spelling of a multi-word name ("Abugrein" ~ "Abu Qurayn", 0.8)
 _SHORT_KEY = 5  # folded names shorter than this match only variants of the same length
 

@@ -288,6 +288,11 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
                     break
             if done:
                 continue
+            if nxt_ok and t0l in _AR_PREFIX and best is not None and best[0] == i:
+                # "Tal Halaf", "Tal Shihab": a generic word before a capitalised one starts a name the
+                # gazetteer lacks; the word alone ("Tal", At Tall) is not that place
+                i += 2
+                continue
         if best is None:
             i += 1
             continue

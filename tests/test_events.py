@@ -325,6 +325,9 @@ def test_a_region_is_placed_where_its_people_live():
     assert event.place.lat > 34.74 and distance_km((event.place.lat, event.place.lon), homs_city) < 50
     [event] = _events("Warplanes bomb Aleppo's western countryside.")
     assert event.place.name == "Western Aleppo" and event.place.lon < 37.3
+    # a spelling that names only the city still reaches its province
+    [event] = _events("Continuous bombing on the eastern countryside of Deir Ezzor.")
+    assert event.place.name == "Eastern Deir ez-Zor" and event.geo_precision == 3
 
 
 def test_a_province_event_of_another_trigger_is_not_the_towns():

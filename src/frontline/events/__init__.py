@@ -605,7 +605,9 @@ def _city_or_region(t: Toponym, text: str) -> Toponym:
         if region is None:
             from frontline.geo import load_gazetteer
 
-            region = next((c for c in load_gazetteer().lookup(t.mention, countries=(p.country,), limit=10)
+            # under the mention's spelling or the city's own name ("Deir Ezzor" names only the city)
+            region = next((c for name in (t.mention, p.name)
+                           for c in load_gazetteer().lookup(name, countries=(p.country,), limit=10)
                            if (c.feature_code or "").startswith("ADM1") and c.country == p.country
                            and (fold(c.name) == fold(p.name) or fold(c.name) == fold(t.mention))), None)
         return replace(t, place=region) if region else t

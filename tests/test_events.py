@@ -319,7 +319,7 @@ def test_a_region_is_placed_where_its_people_live():
     homs_city = (34.724, 36.726)
     [event] = _events("Continued clashes in Homs countryside on Monday.")
     assert event.geo_precision == 3 and event.place.geonameid is not None
-    assert distance_km((event.place.lat, event.place.lon), homs_city) < 40  # GeoNames' point is 78 km off, in the desert
+    assert distance_km((event.place.lat, event.place.lon), homs_city) < 40  # the middle of the province's extent is 78 km off, in the desert
     [event] = _events("Clashes renewed in the northern countryside of Homs on Monday.")
     assert event.place.name == "Northern Homs" and event.geo_precision == 3
     assert event.place.lat > 34.74 and distance_km((event.place.lat, event.place.lon), homs_city) < 50

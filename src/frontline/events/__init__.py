@@ -555,8 +555,8 @@ _COMPASS_AFTER = re.compile(r"^(?:'s?)?\s+(north|south|east|west|north-?east|nor
 def _part_of_area(t: Toponym, text: str) -> Toponym:
     """A country or first-level region is placed where its people live, not at its geometric point.
 
-    Its point is the mean of its settlements in the gazetteer ("Homs countryside" is not the desert
-    middle of Homs governorate). A compass word moves it toward that edge, halfway for a country
+    Its point is the mean of its settlements in the gazetteer, not the middle of their extent ("Homs
+    countryside" is not the desert middle of Homs governorate, which reaches the Iraqi border). A compass word moves it toward that edge, halfway for a country
     ("northern Syria") and a quarter of the way for a region, whose countryside lies around its main town
     ("the northern countryside of Homs", "Aleppo's western countryside"); either is a region, geo_precision 3.
     """

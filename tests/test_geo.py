@@ -305,3 +305,33 @@ def test_a_generic_word_before_an_unknown_name_is_not_a_place_and_articles_assim
     assert [t.mention for t in geoparse(text, country_hint="SY", gazetteer=gaz)] == ["Ras Al-Ayn"]
     # "al-Susah" is written "As Susah" in the gazetteer
     assert resolve("al-Susah", countries=("SY",), gazetteer=gaz).name == "As Sūsah"
+
+
+def test_gazetteer_fetch_downloads_country_dumps_and_rebuilds_with_their_villages(tmp_path, monkeypatch):
+    """A GeoNames country dump served from a local folder (file://) stands in for download.geonames.org."""
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from frontline.cli import app
+    from frontline.geo.gazetteer import Gazetteer, gazetteer_path
+
+    served = tmp_path / "served"
+    served.mkdir()
+    # two villages cities500 lacks, in the GeoNames dump format (19 tab-separated columns)
+    rows = ["170139\tZamalka\tZamalka\tZamalka,Zamalkā,زملكا\t33.52111\t36.35611\tP\tPPL\tSY\t\t08\t\t\t\t0\t\t695\tAsia/Damascus\t2012-01-19",
+            "163086\tSaqbā\tSaqba\tSaqba,سقبا\t33.52056\t36.38472\tP\tPPL\tSY\t\t08\t\t\t\t0\t\t680\tAsia/Damascus\t2012-01-19"]
+    with zipfile.ZipFile(served / "SY.zip", "w") as z:
+        z.writestr("SY.txt", "\n".join(rows) + "\n")
+    (served / "admin1CodesASCII.txt").write_text("SY.08\tRif Dimashq\tRif Dimashq\t170652\n", encoding="utf-8")
+    monkeypatch.setenv("FRONTLINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FRONTLINE_GEONAMES_DIR", raising=False)
+    result = CliRunner().invoke(app, ["gazetteer", "fetch", "sy", "--base-url", served.as_uri()])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cache" / "geonames" / "SY.zip").exists()
+    gaz = Gazetteer.load(gazetteer_path())
+    [zamalka] = [p for p in gaz.lookup("Zamalka", countries=["SY"]) if p.country == "SY"][:1]
+    assert abs(zamalka.lat - 33.521) < 0.01 and zamalka.admin1 == "Rif Dimashq"
+    # a country that is not served: one clear line, no traceback
+    result = CliRunner().invoke(app, ["gazetteer", "fetch", "XZ", "--base-url", served.as_uri()])
+    assert result.exit_code == 1 and "XZ.zip" in result.output and "Traceback" not in result.output

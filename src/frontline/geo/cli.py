@@ -144,6 +144,30 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         g.save(path)
         typer.echo(f"gazetteer: {len(g)} places, {len(g.index)} names -> {path} ({time.time() - t:.1f} s)")
 
+    @gaz_app.command("fetch")
+    def gazetteer_fetch(
+        countries: List[str] = typer.Argument(..., help="ISO alpha-2 codes of the countries to download (SY LY ...)"),
+        to: Optional[Path] = typer.Option(None, "--to", help="folder for the dumps (default: <cache>/geonames, read by every later build)"),
+        base_url: Optional[str] = typer.Option(None, "--base-url", help="where the dumps are served (default: GeoNames' export/dump)"),
+    ) -> None:
+        """Download GeoNames country dumps (every village of the country, not only cities500's) and rebuild
+        the gazetteer with them. Needs internet; everything after it runs offline."""
+        import time
+
+        from .gazetteer import GEONAMES_DUMP_URL, build_gazetteer, fetch_geonames, gazetteer_path
+
+        t = time.time()
+        try:
+            files = fetch_geonames(countries, to, base_url=base_url or GEONAMES_DUMP_URL)
+        except (OSError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=1)
+        typer.echo(f"downloaded {', '.join(f.name for f in files)} -> {files[0].parent}")
+        g = build_gazetteer(files[0].parent)
+        path = gazetteer_path()
+        g.save(path)
+        typer.echo(f"gazetteer: {len(g)} places, {len(g.index)} names -> {path} ({time.time() - t:.1f} s)")
+
     @gaz_app.command("lookup")
     def gazetteer_lookup(name: str, country: Optional[str] = typer.Option(None, "--country")) -> None:
         """Show candidates for a name."""

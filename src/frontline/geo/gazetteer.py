@@ -11,11 +11,12 @@ Sources (default build, all offline):
 - ``src/frontline/data/geo_regions.yaml``: continents, macro-regions, seas, abbreviations, demonyms.
 
 ``build_gazetteer(source_dir)`` additionally reads GeoNames dumps in ``source_dir``
-(``allCountries.txt``/``cities*.txt``/``cities*.zip``, ``admin1CodesASCII.txt``,
-``countryInfo.txt``) and an OSM places file (``osm_*places*.json``) when present.
-``load_gazetteer()`` builds once and caches to ``$FRONTLINE_CACHE_DIR`` (default
-``~/.cache/frontline``).  When ``$FRONTLINE_GEONAMES_DIR`` is set, or the repository's sibling
-``../shared/data/geonames`` exists, the default build also reads that folder.
+(``allCountries``, country dumps such as ``SY``, ``cities*``, as ``.txt`` or ``.zip``;
+``admin1CodesASCII.txt``, ``countryInfo.txt``) and an OSM places file (``osm_*places*.json``) when
+present. ``load_gazetteer()`` builds once and caches to ``$FRONTLINE_CACHE_DIR`` (default
+``~/.cache/frontline``).  When ``$FRONTLINE_GEONAMES_DIR`` is set, or ``frontline gazetteer fetch``
+has downloaded dumps, or the repository's sibling ``../shared/data/geonames`` exists, the default
+build also reads that folder.
 """
 from __future__ import annotations
 
@@ -64,10 +65,54 @@ def cache_dir() -> Path:
 
 
 def default_source_dir() -> Path | None:
+    """$FRONTLINE_GEONAMES_DIR, else the dumps ``frontline gazetteer fetch`` downloaded, else the
+    repository's sibling ``../shared/data/geonames``, when they exist."""
     env = os.environ.get("FRONTLINE_GEONAMES_DIR")
     if env:
         return Path(env) if Path(env).is_dir() else None
-    return _REPO_SHARED_GEONAMES if _REPO_SHARED_GEONAMES.is_dir() else None
+    for d in (fetched_dir(), _REPO_SHARED_GEONAMES):
+        if d.is_dir():
+            return d
+    return None
+
+
+GEONAMES_DUMP_URL = "https://download.geonames.org/export/dump"
+
+
+def fetched_dir() -> Path:
+    return cache_dir() / "geonames"
+
+
+def fetch_geonames(countries: Iterable[str], dest: Path | None = None, *, base_url: str = GEONAMES_DUMP_URL,
+                   timeout: float = 120.0) -> list[Path]:
+    """Download GeoNames country dumps (``SY.zip``: every named place of the country, villages without
+    a population included, which cities500 leaves out) and ``admin1CodesASCII.txt`` into ``dest``
+    (default :func:`fetched_dir`), for a user with internet; the offline build reads them from there."""
+    import shutil
+    import urllib.request
+
+    dest = Path(dest) if dest else fetched_dir()
+    dest.mkdir(parents=True, exist_ok=True)
+    names = [f"{cc.strip().upper()}.zip" for cc in countries if cc.strip()]
+    bad = [n for n in names if not re.fullmatch(r"[A-Z]{2}\.zip", n)]
+    if bad:
+        raise ValueError(f"not ISO alpha-2 country codes: {', '.join(n[:-4] for n in bad)}")
+    written = []
+    for name in names + ["admin1CodesASCII.txt"]:
+        target, part = dest / name, dest / (name + ".part")
+        try:
+            with urllib.request.urlopen(f"{base_url.rstrip('/')}/{name}", timeout=timeout) as response, \
+                    open(part, "wb") as out:
+                shutil.copyfileobj(response, out)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise OSError(f"{base_url.rstrip('/')}/{name}: {exc}") from exc
+        if name.endswith(".zip") and not zipfile.is_zipfile(part):
+            part.unlink()
+            raise OSError(f"{base_url.rstrip('/')}/{name}: not a zip file")
+        part.replace(target)
+        written.append(target)
+    return written
 
 
 class _Builder:
@@ -154,7 +199,8 @@ def _countryinfo_all() -> dict[str, dict]:
 
 def _read_dump_cities(src: Path) -> list[list[str]]:
     rows: list[list[str]] = []
-    files = sorted(src.glob("allCountries.txt")) + sorted(src.glob("cities*.txt")) + sorted(src.glob("allCountries.zip")) + sorted(src.glob("cities*.zip"))
+    patterns = ("allCountries.txt", "cities*.txt", "[A-Z][A-Z].txt", "allCountries.zip", "cities*.zip", "[A-Z][A-Z].zip")
+    files = [f for pattern in patterns for f in sorted(src.glob(pattern))]
     for f in files:
         if f.suffix == ".zip":
             with zipfile.ZipFile(f) as z:

@@ -127,7 +127,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
     @gaz_app.command("build")
     def gazetteer_build(
-        from_dir: Optional[Path] = typer.Option(None, "--from", help="folder with GeoNames dumps (allCountries.txt, cities*.txt/zip, admin1CodesASCII.txt, countryInfo.txt) and/or osm_*places*.json"),
+        from_dir: Optional[Path] = typer.Option(None, "--from", help="folder with GeoNames dumps (allCountries, country dumps such as SY, cities*; .txt or .zip; admin1CodesASCII.txt, countryInfo.txt) and/or osm_*places*.json"),
         out: Optional[Path] = typer.Option(None, "--out", help="cache file to write (default: the cache used by load_gazetteer)"),
     ) -> None:
         """Build the gazetteer index (PyPI sources plus optional GeoNames dumps) and cache it."""

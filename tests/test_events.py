@@ -410,3 +410,18 @@ def test_deaths_stated_as_lives_claimed_are_located(headline, place):
     doc = Document(doc_id="t", text=headline, published="2017-05-05", outlet="Test Wire")
     events = code_document(doc, country="SY")[1]
     assert any(e.location == place and e.event_type != "Strategic developments" for e in events), events
+
+
+def test_a_quoted_operation_name_is_neither_a_place_nor_an_event():
+    events = code_document(Document(doc_id="t", published="2017-10-10", outlet="SOHR", text=(
+        "Coalition warplanes kill 15 citizens in the areas of “Jazeera Storm” Operation near Deir Ezzor city")),
+        collection="SY")[1]
+    assert [e.location for e in events] == ["Deir Ezzor"]
+    assert events[0].sub_event_type != "Non-state actor overtakes territory"  # "Storm" names the operation
+
+
+def test_khan_and_road_are_not_places_on_their_own():
+    from frontline.geo import geoparse
+
+    assert geoparse("Fierce attack in the vicinity of Khan Toman", country_hint="SY") == []
+    assert [t.mention for t in geoparse("Clashes at the Road of Azaz", country_hint="SY")] == ["Azaz"]

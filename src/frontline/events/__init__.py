@@ -209,6 +209,7 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
     unlocated: list[Event] = []
     previous_subject: Actor | None = None  # the first actor of the last sentence that named one
     main_group = _main_group(text, actors)
+    operations = _operation_names(text)
     for index, (s_start, s_end) in enumerate(sentences):
         sentence = text[s_start:s_end]
         subject, previous_subject = previous_subject, _first_actor(sentence, actors) or previous_subject
@@ -220,8 +221,9 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
             continue
         # "Regime forces advance in Aleppo and seek to secure its airport": the advance is asserted even
         # though the sentence goes on to an aim; a trigger counts when the sentence up to its clause is
-        triggers = [tr for tr in find_triggers(sentence) if sentence_modality == "asserted"
-                    or modality(sentence[:_clause_end(sentence, tr.end)]) == "asserted"]
+        triggers = [tr for tr in find_triggers(sentence) if (sentence_modality == "asserted"
+                    or modality(sentence[:_clause_end(sentence, tr.end)]) == "asserted")
+                    and not any(a <= s_start + tr.start and s_start + tr.end <= b for a, b in operations)]
         if not triggers:
             continue
         source = attribution(sentence)
@@ -232,7 +234,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         sentence_actors = [a for a in all_actors if a not in in_source]
         named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
         places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)
-                  and not _names_an_actor(t, text, s_start, sentence_actors)]
+                  and not _names_an_actor(t, text, s_start, sentence_actors)
+                  and not any(a <= t.start and t.end <= b for a, b in operations)]
         detected = [(t.start, t.end) for t in toponyms if s_start <= t.start < s_end]
         places = sorted(places + [_area_point(t, text) for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
                                                                                   for a in all_actors], doc_country)
@@ -771,6 +774,17 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
     says whose forces they are, not where the event happened."""
     m = re.match(r"[’']s\s+", text[t.end:t.end + 4])
     return bool(m) and any(s_start + a.start == t.end + m.end() for a in sentence_actors)
+
+
+_QUOTED_OPERATION = re.compile(r"[“\"]([^“”\"]{1,40})[”\"]\s+(?:operations?|offensive|campaign)\b"
+                               r"|\b(?:operations?|offensive|campaign)\s+[“\"]([^“”\"]{1,40})[”\"]", re.I)
+
+
+def _operation_names(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted operation names ("the “Jazeera Storm” Operation", "Operation “Euphrates Shield”"):
+    a place or a trigger word in one names the operation, not where or what happened."""
+    return [(m.start(g), m.end(g)) for m in _QUOTED_OPERATION.finditer(text)
+            for g in (1, 2) if m.group(g) is not None]
 
 
 # a subordinate clause with a subject of its own ("as the brigades pushed into", "while troops entered")

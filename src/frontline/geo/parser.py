@@ -210,7 +210,7 @@ def _place_word(word: str, index: dict) -> bool:
 
 
 _AR_PREFIX = {"abu", "abou", "bou", "ben", "bin", "ibn", "beni", "bani", "wadi", "bir", "ras", "sidi", "ain", "ayn", "al",
-              "el", "jabal", "jebel", "qasr", "deir", "dayr", "tell", "tal", "umm", "um", "khirbet", "kafr", "kfar", "bab",
+              "el", "jabal", "jebel", "qasr", "deir", "dayr", "tell", "tal", "umm", "um", "khirbet", "kafr", "kfar", "bab", "khan",
               "sheikh", "sidi", "marsa", "mersa", "hassi", "oued", "zawiyat", "bir"}
 
 
@@ -268,7 +268,7 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
                         and toks[i + 2][2][:1].isupper()):
                     tries.append(i + 2)
                 tries.append(i + 1)
-            if fuzzy_all and best is None and len(t0) >= 4 and (not nxt_ok or title_case or _place_word(toks[i + 1][2], index)
+            if fuzzy_all and best is None and len(t0) >= 4 and t0l not in _ORG_NEXT and t0l not in _PLACE_WORDS and (not nxt_ok or title_case or _place_word(toks[i + 1][2], index)
                                                                 or toks[i + 1][2].lower() in _CALENDAR):
                 # a lone variant followed by a capitalised word that is no place word is the start of a
                 # longer name ("Moammar Qaddafi"), not a place ("Hajeen Town", "Jobar Damascus" may be)
@@ -299,8 +299,8 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
         j, ej = best
         sp = Span(s0, ej, text[s0:ej], i, j + 1)
         sp.cands = [(pi, m, 1.0) for pi, m in gaz.exact(sp.text)][:60]
-        if countries and all(gaz.cc[c] not in countries and gaz.kind[c] == K_CITY and gaz.pop[c] < _SMALL_TOWN
-                             for c, _, _ in sp.cands):
+        if countries and sp.text.lower() not in _ORG_NEXT and sp.text.lower() not in _PLACE_WORDS and all(
+                gaz.cc[c] not in countries and gaz.kind[c] == K_CITY and gaz.pop[c] < _SMALL_TOWN for c, _, _ in sp.cands):
             # a small town abroad ("Arima", Trinidad) may be a spelling of a place in the hinted country (Al Arimah)
             sp.cands += [c for c in _fuzzy_cached(gaz, sp.text, _SINGLE_WORD_MIN_SIM) if gaz.cc[c[0]] in countries][:10]
         tail = _ARTICLE_TAIL.match(text, ej)

@@ -425,3 +425,15 @@ def test_khan_and_road_are_not_places_on_their_own():
 
     assert geoparse("Fierce attack in the vicinity of Khan Toman", country_hint="SY") == []
     assert [t.mention for t in geoparse("Clashes at the Road of Azaz", country_hint="SY")] == ["Azaz"]
+
+
+def test_a_place_before_the_trigger_counts_when_the_trigger_has_only_an_origin_after_it():
+    events = code_document(Document(doc_id="t", published="2018-01-10", outlet="SOHR", text=(
+        "The minefields blocking the access to Aleppo city cause a massacre of 13 people from Afrin")),
+        collection="SY")[1]
+    assert [e.location for e in events] == ["Aleppo"]
+
+
+def test_of_the_places_an_event_is_only_near_the_most_precise_is_used():
+    [event] = _events("Syrian Democratic Forces advance towards Aleppo province near Manbij on Monday.")
+    assert event.location == "Manbij" and event.geo_precision == 2

@@ -743,8 +743,9 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
             else:
                 leading.append(t)
         previous_end = t.end - s_start
-    if leading and not pairs:
-        pairs[triggers[0]] = [_with_role(t, text, s_start) for t in leading]
+    if leading and not any(not origin for items in pairs.values() for _, origin, _ in items):
+        # "Aleppo city ... cause a massacre of 13 people from Afrin": an origin after the trigger leaves it no place
+        pairs.setdefault(triggers[0], []).extend(_with_role(t, text, s_start) for t in leading)
     for trigger, items in pairs.items():
         for i in range(1, len(items)):
             prev, cur = items[i - 1], items[i]
@@ -753,7 +754,8 @@ def _attach(places: list[Toponym], triggers: list[Trigger], text: str, s_start: 
     for trigger, items in pairs.items():
         inside = [(t, False) for t, origin, near in items if not origin and not near]
         near_only = [(t, True) for t, origin, near in items if not origin and near]
-        chosen = inside or near_only[:1]
+        # of the places it is only near, the most precise ("near Jazrah suburb west of Raqqa city")
+        chosen = inside or sorted(near_only, key=lambda tn: tn[0].place.geo_precision)[:1]
         if inside and near_only and all(t.place.geo_precision >= GEO_PRECISION_REGION for t, _ in inside):
             # "struck a camp near Sabratha in western Libya": the town it is near says more than the region
             chosen = near_only[:1] + inside

@@ -144,3 +144,13 @@ def test_the_longer_of_overlapping_actor_names_wins():
     found = actor_dictionary().find("The Islamic State in Iraq and the Levant (ISIL) extended its hold")
     assert [(a.name, a.mention) for a in found] == [("Islamic State", "Islamic State in Iraq and the Levant"),
                                                     ("Islamic State", "ISIL")]
+
+
+def test_an_alias_is_found_whatever_joins_its_words():
+    from frontline.nlp import actor_dictionary
+
+    d = actor_dictionary()
+    for text in ("attack targeted an Ahrar al_Sham commander", "attack targeted an Ahrar al Sham commander",
+                 "attack targeted an Ahrar al‐Sham commander"):
+        assert [a.name for a in d.find(text)] == ["Ahrar al-Sham"], text
+    assert d.canonical("ahrar al sham") == "Ahrar al-Sham"

@@ -38,7 +38,7 @@ class ActorDictionary:
                     self._alias_to_name[alias] = entry.name
                 else:
                     folded.append(alias)
-                    self._alias_to_name.setdefault(alias.lower(), entry.name)
+                    self._alias_to_name.setdefault(_folded_key(alias), entry.name)
         self._exact = _alternation(exact, flags=0)
         self._folded = _alternation(folded, flags=re.IGNORECASE)
         self._by_country = {e.country: e.name for e in entries if e.kind == "state_forces" and e.country}
@@ -63,7 +63,7 @@ class ActorDictionary:
         """The canonical name for an alias or a name (None when unknown)."""
         if name in self.entries:
             return name
-        return self._alias_to_name.get(name) or self._alias_to_name.get(name.lower())
+        return self._alias_to_name.get(name) or self._alias_to_name.get(_folded_key(name))
 
     def government_of(self, country: str | None) -> str | None:
         """The state-forces actor of a country ("Government of Tunisia"), when the dictionary has one."""
@@ -84,7 +84,7 @@ class ActorDictionary:
                 continue
             for m in regex.finditer(text):
                 alias = m.group(1)
-                name = self._alias_to_name.get(alias) or self._alias_to_name.get(alias.lower())
+                name = self._alias_to_name.get(alias) or self._alias_to_name.get(_folded_key(alias))
                 if name:
                     spans.append((m.start(1), m.end(1), alias, name))
         # the longest mentions win overlaps, then they are read in text order
@@ -106,6 +106,11 @@ class ActorDictionary:
         return found
 
 
+def _folded_key(alias: str) -> str:
+    """"Ahrar al-Sham", "ahrar al Sham" and "Ahrar al_Sham" are one alias."""
+    return re.sub(r"[-‐‑_\s]+", " ", alias.lower())
+
+
 def _is_acronym(alias: str) -> bool:
     return len(alias) <= 5 and alias.replace(".", "").isupper()
 
@@ -113,7 +118,8 @@ def _is_acronym(alias: str) -> bool:
 def _alternation(aliases: list[str], flags: int) -> re.Pattern | None:
     if not aliases:
         return None
-    body = "|".join(re.sub(r"[’']", "['’]", re.escape(a).replace(r"\ ", r"\s+"))
+    # "al-Sham" is also written "al Sham", "al‐Sham" and, by a slip, "al_Sham"
+    body = "|".join(re.sub(r"[’']", "['’]", re.escape(a).replace(r"\ ", r"\s+").replace(r"\-", r"[-‐‑_\s]"))
                     for a in sorted(set(aliases), key=len, reverse=True))
     # a lookahead finds a match at every position, so that "the Islamic State" does not hide
     # "Islamic State in Iraq and the Levant" starting inside it

@@ -341,6 +341,8 @@ def test_a_place_that_witnesses_an_event_is_where_it_happened():
     events = _events("Daraa city witnesses skirmishes between the regime forces and the factions and the "
                      "bombardment on Idlib countryside leaves 7 casualties at least", "2017-05-05")
     assert {e.location for e in events} == {"Daraa", "Idlib"}
+    events = _events("Jabal al-Akrad and Jabal al-Turkman are witnessing continued clashes", "2017-05-05")
+    assert {e.location for e in events} == {"Jabal al-Akrad", "Jabal al-Turkman"}
     # a compass word ("the Syrian South") does not make the report one about another country
     [event] = _events("New breaches in the Syrian South truce and an exchange of shelling in Daraa city leave "
                       "about 15 people killed and injured", "2017-05-05")

@@ -793,8 +793,9 @@ def _operation_names(text: str) -> list[tuple[int, int]]:
 _NEW_SUBJECT = re.compile(r"\b(?:as|while|when|whereas|because|since|after|before|until)\s+(?:the\s+)?"
                           r"(?:[A-Z][\w-]*|[\w-]+(?:s|led|backed))\b(?:\s+[\w-]+){0,8}\s*$")
 _AREA_BETWEEN = re.compile(r"\b(?:area|areas|region|villages|towns|roads?|front|fronts|countryside) between\s+(?:the\s+)?$", re.I)
-_WITNESSES = re.compile(r"^\s*(?:city|town|village|area|neighbou?rhood|countryside)?(?:\s+and its countryside)?\s*"
-                        r"(?:witness(?:es|ed)?|sees|saw|experienc(?:es|ed))\s+(?:[\w-]+\s+){0,4}?$", re.I)
+_WITNESSES = re.compile(r"^\s*(?:city|town|village|area|neighbou?rhood|countryside)?(?:\s+and its countryside)?"
+                        r"(?:\s+and\s+(?:[\w’'-]+\s+){1,4}?)?\s*(?:(?:is|are|was|were)\s+)?"
+                        r"(?:witness(?:es|ed|ing)?|sees|saw|experienc(?:es|ed|ing))\s+(?:[\w-]+\s+){0,4}?$", re.I)
 _HANDED_TO = re.compile(r"\b(?:to|in favou?r of)\s+(?:the\s+)?$", re.I)
 _GAVE_UP_FROM = re.compile(r"^\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?$", re.I)
 _RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b", re.I)

@@ -71,7 +71,7 @@ def default_source_dir() -> Path | None:
     if env:
         return Path(env) if Path(env).is_dir() else None
     for d in (fetched_dir(), _REPO_SHARED_GEONAMES):
-        if d.is_dir():
+        if d.is_dir() and (any(d.glob("*.zip")) or any(d.glob("*.txt"))):  # a failed fetch leaves no dump
             return d
     return None
 

@@ -335,3 +335,9 @@ def test_gazetteer_fetch_downloads_country_dumps_and_rebuilds_with_their_village
     # a country that is not served: one clear line, no traceback
     result = CliRunner().invoke(app, ["gazetteer", "fetch", "XZ", "--base-url", served.as_uri()])
     assert result.exit_code == 1 and "XZ.zip" in result.output and "Traceback" not in result.output
+
+
+def test_an_english_word_that_is_a_small_town_abroad_is_no_spelling_at_home(gaz):
+    from frontline.geo import geoparse
+
+    assert geoparse("At least one Dawn fighter was killed and dozens were wounded.", country_hint="LY", gazetteer=gaz) == []

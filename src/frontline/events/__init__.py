@@ -27,12 +27,12 @@ _NON_LOCATION_CODES = {"CONT", "OCN", "SEA", "GULF", "BAY", "STRT", "RGN", "RGNH
 _ORIGIN_BEFORE = re.compile(
     r"(?:\bfrom|far (?:to the \w+ )?(?:of|from)|(?:miles|km|kilomet(?:re|er)s)\s+(?:\(\d+ \w+\)\s+)?(?:from|of|(?:to the )?"
     r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest) of)|"
-    r"between|border with|based in|the road to|"
+    r"between|towards?|border with|based in|the road to|"
     r"from (?:the )?(?:(?-i:[A-Z])[\w-]*\s+(?:and\s+)?){0,4}(?:provinces?|regions?|areas?|parts?|cities|towns?|countries) of)\s+(?:the\s+)?$",
     re.I)
 # Words that put the event near a place rather than in it ("south of Misrata", "near Derna").
 _NEAR_BEFORE = re.compile(
-    r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|region of|area of|around|towards?|"
+    r"(?:vicinity of|near|outside|close to|outskirts of|countryside of|region of|area of|around|"
     r"(?:north|south|east|west|north-east|north-west|south-east|south-west|northeast|northwest|southeast|southwest)"
     r"(?:ern)?(?: part)? of|to the (?:north|south|east|west) of)\s+(?:the\s+)?$", re.I)
 _COUNTRY_CODES = {"PCLI", "PCL", "PCLD", "PCLF", "PCLS", "PCLIX", "TERR"}
@@ -775,7 +775,13 @@ def _names_an_actor(t: Toponym, text: str, s_start: int, sentence_actors: list[A
     """"Misrata's 166 Brigade", "Derna's Shura Council": a place whose possessive introduces an actor
     says whose forces they are, not where the event happened."""
     m = re.match(r"[’']s\s+", text[t.end:t.end + 4])
-    return bool(m) and any(s_start + a.start == t.end + m.end() for a in sentence_actors)
+    if not m:
+        return False
+    start = t.end + m.end()
+    # a named actor may come a word or two later ("Libya's UN-backed Government of National Accord")
+    later = {start + w.end() for w in (re.match(rf"(?:[\w-]+\s+){{{k}}}", text[start:start + 40]) for k in (1, 2)) if w}
+    return any(s_start + a.start == start or (a.kind not in GENERIC_KINDS and s_start + a.start in later)
+               for a in sentence_actors)
 
 
 _QUOTED_OPERATION = re.compile(r"[“\"]([^“”\"]{1,40})[”\"]\s+(?:operations?|offensive|campaign)\b"

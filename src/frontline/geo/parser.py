@@ -302,7 +302,8 @@ def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set 
         if countries and sp.text.lower() not in _ORG_NEXT and sp.text.lower() not in _PLACE_WORDS and all(
                 gaz.cc[c] not in countries and gaz.kind[c] == K_CITY and gaz.pop[c] < _SMALL_TOWN for c, _, _ in sp.cands):
             # a small town abroad ("Arima", Trinidad) may be a spelling of a place in the hinted country (Al Arimah)
-            sp.cands += [c for c in _fuzzy_cached(gaz, sp.text, _SINGLE_WORD_MIN_SIM) if gaz.cc[c[0]] in countries][:10]
+            sp.cands += [c for c in _fuzzy_cached(gaz, sp.text, _SINGLE_WORD_MIN_SIM)
+                         if gaz.cc[c[0]] in countries and c[2] >= 1.0][:10]  # the same name once folded ("Dawn" is not Dannun)
         tail = _ARTICLE_TAIL.match(text, ej)
         if tail and j == i:
             # "Khan al-Shih", "Jisr al-Shughur": a one-word name followed by an article joined to a word starts

@@ -441,4 +441,5 @@ def test_of_the_places_an_event_is_only_near_the_most_precise_is_used():
 def test_a_country_whose_possessive_introduces_a_named_actor_is_not_the_place():
     doc = Document(doc_id="t", published="2016-05-13", outlet="Test Wire", text=(
         "Forces allied to Libya's UN-backed Government of National Accord launched an offensive on Thursday."))
-    assert code_document(doc)[1] == []
+    [event] = code_document(doc)[1]
+    assert event.place is None and event.actor1 == "Government of National Accord"

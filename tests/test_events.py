@@ -325,6 +325,9 @@ def test_a_region_is_placed_where_its_people_live():
     assert event.place.lat > 34.74 and distance_km((event.place.lat, event.place.lon), homs_city) < 50
     [event] = _events("Warplanes bomb Aleppo's western countryside.")
     assert event.place.name == "Western Aleppo" and event.place.lon < 37.3
+    # "the south-west of" a province is a part of it
+    [event] = _events("The regime's helicopters bomb several areas in the south-west of Rif Dimashq province.")
+    assert event.place.name.startswith("Southwestern") and event.geo_precision == 3
     # a spelling that names only the city still reaches its province
     [event] = _events("Continuous bombing on the eastern countryside of Deir Ezzor.")
     assert event.place.name == "Eastern Deir ez-Zor" and event.geo_precision == 3

@@ -551,6 +551,9 @@ def _settled_extent(cc: str, admin1: str | None = None) -> tuple[float, float, f
 _MIN_SETTLEMENTS = 8
 _COMPASS_OF = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+"
                          r"(?:countryside|rural areas?|parts?|areas?|province|governorate|region)\s+of\s+(?:the\s+)?$", re.I)
+# "the south-west of Rif Dimashq": of a province, a part of it (of a town, a place near it)
+_COMPASS_PART_OF = re.compile(r"\bthe\s+(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+                              r"(?:\s+parts?)?\s+of\s+(?:the\s+)?$", re.I)
 _COMPASS_AFTER = re.compile(r"^(?:'s?)?\s+(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
                             r"\s+(?:countryside|rural areas?|parts?|areas?|province|governorate|region)\b", re.I)
 
@@ -569,7 +572,7 @@ def _part_of_area(t: Toponym, text: str) -> Toponym:
         return t
     lead, tail = text[max(0, t.start - 40):t.start], text[t.end:t.end + 40]
     m = (_COMPASS_BEFORE.search(lead[-20:]) or _COMPASS_BEFORE.match(t.mention + " ") or _COMPASS_OF.search(lead)
-         or _COMPASS_AFTER.match(tail))
+         or _COMPASS_AFTER.match(tail) or (None if country else _COMPASS_PART_OF.search(lead)))
     extent = _settled_extent(p.country, None if country else p.admin1)
     if extent is None or (country and not m):
         return t

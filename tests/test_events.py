@@ -446,3 +446,12 @@ def test_a_country_whose_possessive_introduces_a_named_actor_is_not_the_place():
         "Forces allied to Libya's UN-backed Government of National Accord launched an offensive on Thursday."))
     [event] = code_document(doc)[1]
     assert event.place is None and event.actor1 == "Government of National Accord"
+
+
+def test_a_headlines_reduced_passive_names_who_died_not_who_killed():
+    [event] = code_document(Document(doc_id="t", published="2017-01-10", outlet="SOHR", text=(
+        "11 members of the regime forces killed in the northern countryside of Aleppo")), collection="SY")[1]
+    assert event.actor1 is None and event.actor2 == "Government of Syria" and event.event_type == "Battles"
+    # the active voice keeps its agent
+    [event] = _events("Islamic State militants killed 5 civilians in Raqqa on Monday.")
+    assert event.actor1 == "Islamic State" and event.event_type == "Violence against civilians"

@@ -74,6 +74,8 @@ _INTRODUCED = re.compile(r"(?:named|called|known as|including|such as|among them
 _COORDINATION = re.compile(r"^\s*(?:,|and|or|, and|, or)\s*$")
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", re.I)
 _PARTICIPLE = re.compile(r"(?:\w+(?:ed|en|wn|un)|hit|struck|shot|held|won|caught|fought)\b", re.I)
+_REDUCED_PASSIVE_NEXT = re.compile(r"\s*(?:$|[,.;:(…]|\s(?:in|at|on|near|around|during|by|while|when|after|as|and|"
+                                   r"yesterday|today|overnight|since|for|from|under|inside|outside|east|west|north|south)\b)", re.I)
 _EXPULSION = re.compile(r"(?:driven|forced|pushed|kicked|chased|drove) out|expelled|ousted|routed|evicted", re.I)
 _SYMMETRIC = {"contest", "casualties"}
 _PASSIVE_BY = re.compile(r"^\W*(?:\w+\s+){0,3}?by\s+(?:the\s+)?(?:(?:one|some|two|three|members|fighters|elements) of\s+(?:the\s+)?)?$",
@@ -839,7 +841,10 @@ def _actors_for(trigger: Trigger, found: list[Actor], sentence: str, country: st
     passive = bool(armed_before) and (
         (bool(_PASSIVE_AUX.search(sentence[armed_before[-1].end:trigger.start])) and bool(_PARTICIPLE.match(trigger.text)))
         # "militants driven out of Sirte", "fighters expelled from the port": a reduced passive
-        or (bool(_EXPULSION.match(trigger.text)) and bool(re.match(r"\s+(?:of|from)\b", sentence[trigger.end:]))))
+        or (bool(_EXPULSION.match(trigger.text)) and bool(re.match(r"\s+(?:of|from)\b", sentence[trigger.end:])))
+        # "18 IS members killed in the vicinity of Tishrin Dam": a headline's reduced passive names who died
+        or (trigger.effect == "casualties" and bool(_PARTICIPLE.fullmatch(trigger.text))
+            and bool(_REDUCED_PASSIVE_NEXT.match(sentence[trigger.end:]))))
     if passive:
         agent, target = by, armed_before[-1]
     else:

@@ -235,9 +235,8 @@ def extract_events(doc: Document, toponyms: list[Toponym], actors: ActorDictiona
         in_source = [a for a in all_actors if src_span and src_span[0] <= s_start + a.start < src_span[1]]
         sentence_actors = [a for a in all_actors if a not in in_source]
         named_spans = [(s_start + a.start, s_start + a.end) for a in sentence_actors if a.kind not in GENERIC_KINDS]
-        places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans)
-                  and not _names_an_actor(t, text, s_start, sentence_actors)
-                  and not any(a <= t.start and t.end <= b for a, b in operations)]
+        places = [t for t in places if not any(a <= t.start and t.end <= b for a, b in named_spans + operations)
+                  and not _names_an_actor(t, text, s_start, sentence_actors)]
         detected = [(t.start, t.end) for t in toponyms if s_start <= t.start < s_end]
         places = sorted(places + [_area_point(t, text) for t in _locative_places(sentence, s_start, [(s_start + a.start, s_start + a.end)
                                                                                   for a in all_actors], doc_country)
@@ -530,7 +529,8 @@ def _event_places(toponyms: list[Toponym], text: str, country: str | None = None
 
 _COMPASS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1), "northeast": (1, 1),
             "northwest": (1, -1), "southeast": (-1, 1), "southwest": (-1, -1)}
-_COMPASS_BEFORE = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+$", re.I)
+_DIRECTION = r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)"  # a compass direction
+_COMPASS_BEFORE = re.compile(rf"\b{_DIRECTION}(?:ern)?\s+$", re.I)
 
 
 @lru_cache(maxsize=256)
@@ -551,22 +551,21 @@ def _settled_extent(cc: str, admin1: str | None = None) -> tuple[float, float, f
 
 
 _MIN_SETTLEMENTS = 8
-_COMPASS_OF = re.compile(r"\b(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+"
-                         r"(?:countryside|rural areas?|parts?|areas?|province|governorate|region)\s+of\s+(?:the\s+)?$", re.I)
+_AREA_PART = r"(?:countryside|rural areas?|parts?|areas?|province|governorate|region)"
+_COMPASS_OF = re.compile(rf"\b{_DIRECTION}(?:ern)?\s+{_AREA_PART}\s+of\s+(?:the\s+)?$", re.I)
 # "the south-west of Rif Dimashq": of a province, a part of it (of a town, a place near it)
-_COMPASS_PART_OF = re.compile(r"\bthe\s+(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
-                              r"(?:\s+parts?)?\s+of\s+(?:the\s+)?$", re.I)
-_COMPASS_AFTER = re.compile(r"^(?:'s?)?\s+(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
-                            r"\s+(?:countryside|rural areas?|parts?|areas?|province|governorate|region)\b", re.I)
+_COMPASS_PART_OF = re.compile(rf"\bthe\s+{_DIRECTION}(?:ern)?(?:\s+parts?)?\s+of\s+(?:the\s+)?$", re.I)
+_COMPASS_AFTER = re.compile(rf"^(?:'s?)?\s+{_DIRECTION}(?:ern)?\s+{_AREA_PART}\b", re.I)
 
 
 def _part_of_area(t: Toponym, text: str) -> Toponym:
     """A country or first-level region is placed where its people live, not at its geometric point.
 
     Its point is the mean of its settlements in the gazetteer, not the middle of their extent ("Homs
-    countryside" is not the desert middle of Homs governorate, which reaches the Iraqi border). A compass word moves it toward that edge, halfway for a country
-    ("northern Syria") and a quarter of the way for a region, whose countryside lies around its main town
-    ("the northern countryside of Homs", "Aleppo's western countryside"); either is a region, geo_precision 3.
+    countryside" is not the desert middle of Homs governorate, which reaches the Iraqi border). A compass
+    word moves it toward that edge, halfway for a country ("northern Syria") and a quarter of the way for a
+    region, whose countryside lies around its main town ("the northern countryside of Homs", "Aleppo's
+    western countryside"); either is a region, geo_precision 3.
     """
     p = t.place
     country = p.feature_code in _COUNTRY_CODES
@@ -596,7 +595,7 @@ def _part_of_area(t: Toponym, text: str) -> Toponym:
 _REGION_WORDS = re.compile(r"^\W{0,2}(?:province|governorate|region|district|wilaya|state|county|oblast)\b", re.I)
 
 
-_COUNTRYSIDE_AFTER = re.compile(r"^(?:\W{0,2}|'s?\s+(?:(?:north|south|east|west)\w*\s+)?)"
+_COUNTRYSIDE_AFTER = re.compile(rf"^(?:\W{{0,2}}|'s?\s+(?:{_DIRECTION}(?:ern)?\s+)?)"
                                 r"(?:province|governorate|countryside|region|wilaya)\b", re.I)
 _COUNTRYSIDE_BEFORE = re.compile(r"\b(?:countryside|province|governorate|rural areas?) of\s+(?:the\s+)?$", re.I)
 

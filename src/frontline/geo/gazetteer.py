@@ -36,7 +36,7 @@ from rapidfuzz import process  # imported with the module: a first import inside
 from rapidfuzz.fuzz import ratio
 
 from ..records import GEO_PRECISION_NEAR, GEO_PRECISION_REGION, GEO_PRECISION_TOWN, Place
-from .normalize import fold, is_latin, norm, skeleton
+from .normalize import ARTICLE, fold, is_latin, norm, skeleton
 
 CACHE_VERSION = 17
 A1_LO, A1_HI = 0.0, 100.0  # admin1 point: midpoint of the bounding box of its towns
@@ -720,7 +720,7 @@ class Gazetteer:
 
 
 _LOADED: dict[str, Gazetteer] = {}
-_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en)[-‐‑\s]", re.I)
+_ARTICLE_PREFIX = re.compile(rf"^{ARTICLE}[-‐‑\s]", re.I)
 _GLUED_MIN_SIM = 0.78  # a one-word spelling of a multi-word name ("Abugrein" ~ "Abu Qurayn", 0.8)
 _SHORT_KEY = 5  # folded names shorter than this match only variants of the same length
 

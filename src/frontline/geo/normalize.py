@@ -21,7 +21,9 @@ _PUNCT = re.compile(r"[\-‐‑‒–—_/,;:()\[\]\"“”]+")
 _DOTS = re.compile(r"\.")
 _WS = re.compile(r"\s+")
 _ABBR = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
-_ARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "ez", "en", "et", "ul", "il", "l"}
+ARTICLE_WORDS = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "ez", "en", "et")
+ARTICLE = "(?:" + "|".join(sorted(ARTICLE_WORDS, key=len, reverse=True)) + ")"  # a regex for one of them
+_ARTICLES = set(ARTICLE_WORDS) | {"ul", "il", "l"}
 _BEN = {"ben", "bin", "ibn", "bn", "ibni", "bani", "beni", "banu", "bnei"}
 _ABU = {"abu", "abou", "abo", "bou", "bu"}
 # Latin letters that unicodedata does not decompose

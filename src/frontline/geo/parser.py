@@ -26,7 +26,7 @@ import numpy as np
 from ..records import GEO_PRECISION_NEAR, Place, Toponym
 from .gazetteer import (K_ADM1, K_ADM2, K_CITY, K_CONT, K_COUNTRY, K_RGN, K_SEA, M_ALIAS, M_ALT,
                         M_PARTIAL, MATCH_PENALTY, SUPP_GID_HI, SUPP_GID_LO, Gazetteer, load_gazetteer)
-from .normalize import norm
+from .normalize import ARTICLE, norm
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "geo_model.json"
 
@@ -214,7 +214,7 @@ _AR_PREFIX = {"abu", "abou", "bou", "ben", "bin", "ibn", "beni", "bani", "wadi",
               "sheikh", "sidi", "marsa", "mersa", "hassi", "oued", "zawiyat", "bir"}
 
 
-_ARTICLE_TAIL = re.compile(r"[ -](?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en)[-‐‑][A-Za-z][\w’']*")
+_ARTICLE_TAIL = re.compile(rf"[ -]{ARTICLE}[-‐‑][A-Za-z][\w’']*")
 
 
 def find_spans(text: str, gaz: Gazetteer, *, fuzzy: bool = True, countries: set | None = None,

@@ -341,3 +341,17 @@ def test_an_english_word_that_is_a_small_town_abroad_is_no_spelling_at_home(gaz)
     from frontline.geo import geoparse
 
     assert geoparse("At least one Dawn fighter was killed and dozens were wounded.", country_hint="LY", gazetteer=gaz) == []
+
+
+def test_unreadable_or_malformed_dumps_are_skipped_with_a_warning_naming_the_file(tmp_path):
+    from frontline.geo.gazetteer import _read_dump_cities
+
+    good = "170139\tZamalka\tZamalka\tZamalka\t33.52111\t36.35611\tP\tPPL\tSY\t\t08\t\t\t\t0\t\t695\tAsia/Damascus\t2012-01-19"
+    (tmp_path / "SY.txt").write_text(good + "\nnot a row\n", encoding="utf-8")
+    (tmp_path / "LY.txt").write_bytes(b"\xff\xfe\x00garbage")
+    (tmp_path / "TN.zip").write_bytes(b"PK not a zip")
+    with pytest.warns(RuntimeWarning) as caught:
+        rows = _read_dump_cities(tmp_path)
+    assert [r[1] for r in rows] == ["Zamalka"]
+    messages = " ".join(str(w.message) for w in caught)
+    assert "LY.txt" in messages and "TN.zip" in messages and "SY.txt: 1 of 2 lines" in messages

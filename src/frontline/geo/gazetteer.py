@@ -197,20 +197,33 @@ def _countryinfo_all() -> dict[str, dict]:
     return out
 
 
+_DUMP_ROW = re.compile(r"\d+\t[^\t]*\t[^\t]*\t[^\t]*\t-?\d+(?:\.\d+)?\t-?\d+(?:\.\d+)?\t[A-Z]?\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*"
+                       r"\t[^\t]*\t[^\t]*\t[^\t]*\t\d*\t")
+
+
 def _read_dump_cities(src: Path) -> list[list[str]]:
-    rows: list[list[str]] = []
+    """Rows of the GeoNames dumps in ``src``; a file that cannot be read, and rows not in the dump's
+    format, are skipped with a warning naming the file, and the build goes on with the rest."""
+    import warnings
+
     patterns = ("allCountries.txt", "cities*.txt", "[A-Z][A-Z].txt", "allCountries.zip", "cities*.zip", "[A-Z][A-Z].zip")
-    files = [f for pattern in patterns for f in sorted(src.glob(pattern))]
-    for f in files:
-        if f.suffix == ".zip":
-            with zipfile.ZipFile(f) as z:
-                for n in z.namelist():
-                    if n.endswith(".txt"):
-                        with z.open(n) as fh:
-                            rows.extend(line.split("\t") for line in io.TextIOWrapper(fh, encoding="utf-8").read().splitlines())
-        else:
-            rows.extend(line.split("\t") for line in f.read_text(encoding="utf-8").splitlines())
-    return [r for r in rows if len(r) >= 19]
+    rows: list[list[str]] = []
+    for f in (f for pattern in patterns for f in sorted(src.glob(pattern))):
+        try:
+            if f.suffix == ".zip":
+                with zipfile.ZipFile(f) as z:
+                    lines = [line for n in z.namelist() if n.endswith(".txt")
+                             for line in z.read(n).decode("utf-8").splitlines()]
+            else:
+                lines = f.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+            warnings.warn(f"{f}: not a readable GeoNames dump ({exc.__class__.__name__}); skipped", RuntimeWarning)
+            continue
+        good = [line.split("\t") for line in lines if _DUMP_ROW.match(line)]
+        if len(good) < len(lines):
+            warnings.warn(f"{f}: {len(lines) - len(good)} of {len(lines)} lines not in the GeoNames dump format; skipped", RuntimeWarning)
+        rows.extend(r for r in good if len(r) >= 19)
+    return rows
 
 
 def build_gazetteer(source_dir: str | Path | None = None, *, use_default_sources: bool = True) -> "Gazetteer":
